@@ -1,0 +1,164 @@
+"""Normalise the small things filings write in many ways: comparators, values,
+document numbers, money and dates. Each function keeps the raw text available to
+the caller; none of them guesses where the text is ambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Optional
+
+from corpus.models import DocNumber
+
+COMPARATORS = {
+    ">=": "≥", "=>": "≥", "≥": "≥", "≧": "≥", "＞＝": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥",
+    "<=": "≤", "=<": "≤", "≤": "≤", "≦": "≤", "＜＝": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤",
+    ">": ">", "＞": ">", "<": "<", "＜": "<", "=": "=", "＝": "=",
+}
+_COMPARATOR_RE = re.compile(
+    r"^\s*(>=|=>|<=|=<|≥|≤|≧|≦|＞＝|＜＝|大于等于|小于等于|不低于|不少于|不高于|不超过|>|<|＞|＜|=|＝)\s*"
+)
+_NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
+_VALUE_RE = re.compile(rf"^({_NUMBER})\s*(?:[~～\-—至到]\s*({_NUMBER}))?\s*(.*)$")
+
+
+_DATE_UNIT = re.compile(r"^(?:年|年度|月|月份|月底|月末|月中|日|号)(?:前|底|以前|之前|内|末)?$|^月.*前$")
+
+
+def normalize_comparator(raw: str) -> Optional[str]:
+    """'>=' → '≥' etc.; None for an unknown symbol."""
+    return COMPARATORS.get(raw.strip())
+
+
+def split_value(raw: str) -> tuple[Optional[str], Optional[float], Optional[float], Optional[str]]:
+    """Split an indicator value such as '>=90%', '=1~2%', '30个', '<=45天'.
+
+    Returns (comparator, number, upper bound of a range, unit). A value that is not
+    numeric (a date like '11月底前', a grade like '优良') gives numbers None and the
+    comparator (if any) with the rest as unit-less text.
+
+    >>> split_value(">=90%")
+    ('≥', 90.0, None, '%')
+    """
+    text = raw.strip().replace("％", "%")
+    comparator = None
+    m = _COMPARATOR_RE.match(text)
+    if m:
+        comparator = COMPARATORS[m.group(1)]
+        text = text[m.end():]
+    m = _VALUE_RE.match(text)
+    if not m:
+        return comparator, None, None, None
+    number = float(m.group(1).replace(",", ""))
+    high = float(m.group(2).replace(",", "")) if m.group(2) else None
+    unit = m.group(3).strip() or None
+    if unit and (len(unit) > 8 or re.search(r"\d", unit) or _DATE_UNIT.match(unit)):
+        # '11月底前', '3月份~11月份': a date or period, not number + unit
+        return comparator, None, None, None
+    return comparator, number, high, unit
+
+
+def looks_like_value(text: str) -> bool:
+    """True for a cell that reads as an indicator value rather than a name."""
+    t = text.strip()
+    if not t:
+        return False
+    if _COMPARATOR_RE.match(t):
+        return True
+    return bool(re.fullmatch(rf"{_NUMBER}\s*(?:[~～\-至]\s*{_NUMBER})?\s*[%％‰A-Za-z\u4e00-\u9fa5/²³]{{0,6}}", t))
+
+
+# --- document numbers ---------------------------------------------------------
+
+_OPEN = "〔【[（(［﹝"
+_CLOSE = "〕】]）)］﹞"
+DOC_NUMBER_RE = re.compile(
+    r"(?P<agency>[\u4e00-\u9fa5]{1,12})\s*"
+    r"(?P<open>[〔【\[（(［﹝])\s*(?P<year>(?:19|20)\d{2})\s*(?P<close>[〕】\]）)］﹞])\s*"
+    r"第?\s*(?P<number>\d{1,5})\s*(?P<hao>号)?"
+)
+_AGENCY_LEADING_NOISE = re.compile(r"^(?:根据|依据|按照|参照|关于|以及|和|及|与|并|文|见|据|是|即|的|为)+")
+
+
+def find_doc_numbers(text: str) -> list[DocNumber]:
+    """Every 发文字号 in the text, raw and normalised to 机关代字〔YYYY〕N号."""
+    found = []
+    for m in DOC_NUMBER_RE.finditer(text):
+        agency = _AGENCY_LEADING_NOISE.sub("", m.group("agency"))
+        if not agency:
+            continue
+        raw = m.group(0)
+        raw = raw[raw.index(agency[0]):] if agency[0] in raw else raw
+        number = int(m.group("number"))
+        year = int(m.group("year"))
+        well_formed = (
+            m.group("open") == "〔"
+            and m.group("close") == "〕"
+            and m.group("hao") is not None
+            and not m.group("number").startswith("0")
+        )
+        found.append(
+            DocNumber(
+                raw=raw.strip(),
+                normalized=f"{agency}〔{year}〕{number}号",
+                agency=agency,
+                year=year,
+                number=number,
+                well_formed=well_formed,
+            )
+        )
+    return found
+
+
+# --- money ------------------------------------------------------------------
+
+_MONEY_RE = re.compile(rf"({_NUMBER})\s*(亿元|万元|万|元)?")
+
+
+def parse_money(raw: str, default_unit: str = "元") -> Optional[float]:
+    """'517,500' → 517500.0; '881.32万元' → 8813200.0; the unit in the text wins over the default."""
+    m = _MONEY_RE.search(raw.replace(" ", ""))
+    if not m:
+        return None
+    amount = float(m.group(1).replace(",", ""))
+    unit = m.group(2) or default_unit
+    factor = {"亿元": 1e8, "万元": 1e4, "万": 1e4, "元": 1.0}[unit]
+    return round(amount * factor, 2)
+
+
+def money_unit_in(label: str) -> Optional[str]:
+    """The unit a label declares, e.g. '项目总预算（元）' → '元', '（万元）' → '万元'."""
+    m = re.search(r"[（(]\s*(万元|元)\s*[）)]", label)
+    if m:
+        return m.group(1)
+    m = re.search(r"单位\s*[：:]\s*(万元|元)", label)
+    return m.group(1) if m else None
+
+
+# --- dates and years ------------------------------------------------------
+
+_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
+
+
+def parse_date(raw: str) -> Optional[date]:
+    """'2020-01-01', '2025.1.1', '2024年09月28日' → date; None if not a full date."""
+    m = _DATE_RE.search(raw)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def find_year(text: str) -> Optional[int]:
+    """The fiscal year a title names ('（2020年度）', '20 23 年度' with stray spaces)."""
+    compact = re.sub(r"(?<=\d)\s+(?=\d)", "", text)
+    m = re.search(r"((?:19|20)\d{2})\s*年", compact)
+    return int(m.group(1)) if m else None
+
+
+def compact(text: str) -> str:
+    """Remove all whitespace (for matching labels across wrapped lines)."""
+    return re.sub(r"\s+", "", text)

@@ -1,0 +1,1 @@
+"""One parser per kind of filing; `corpus.parse` picks the right one."""

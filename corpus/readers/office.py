@@ -1,0 +1,134 @@
+"""Word (.docx) and Excel (.xlsx) readers, with zip-bomb and size limits checked first."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any, Iterator
+
+from corpus.errors import CorruptFile, EncryptedFile, TooLarge
+from corpus.readers.base import (
+    MAX_CELLS,
+    MAX_LINES,
+    MAX_TABLE_DEPTH,
+    MAX_UNZIPPED_BYTES,
+    MAX_ZIP_RATIO,
+    ExtractedText,
+)
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def check_zip(data: bytes, path: str, required: str) -> None:
+    """Refuse encrypted, corrupt or bomb-like Office zips before any parser opens them."""
+    if data.startswith(_OLE_MAGIC):
+        raise EncryptedFile(path, "Office 文件被加密或是旧版 .doc/.xls 格式")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise CorruptFile(path, "不是有效的 Office 压缩包") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > 10_000:
+            raise TooLarge(path, f"压缩包内有 {len(infos)} 个文件")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNZIPPED_BYTES:
+            raise TooLarge(path, f"解压后 {total // 2**20} MiB，超过 {MAX_UNZIPPED_BYTES // 2**20} MiB 上限")
+        packed = max(1, sum(i.compress_size for i in infos))
+        if total / packed > MAX_ZIP_RATIO and total > 10 * 2**20:
+            raise TooLarge(path, f"压缩比 {total // packed}:1，疑似压缩炸弹")
+        names = {i.filename for i in infos}
+        if required not in names:
+            raise CorruptFile(path, f"缺少 {required}，不是有效的 Office 文档")
+
+
+def read_docx(data: bytes, path: str) -> ExtractedText:
+    """Paragraphs and table rows in body order; each table row becomes one line with cells."""
+    check_zip(data, path, "word/document.xml")
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on broken XML
+        raise CorruptFile(path, f"Word 文档无法打开（{type(exc).__name__}）") from None
+    out = ExtractedText(format="docx")
+    counter = {"cells": 0}
+
+    def walk(parent: Any, depth: int) -> None:
+        for child in parent.iter_inner_content():
+            if len(out.lines) >= MAX_LINES:
+                raise TooLarge(path, f"超过 {MAX_LINES} 行")
+            if isinstance(child, Paragraph):
+                for part in child.text.split("\n"):
+                    out.add(part)
+            elif isinstance(child, Table):
+                walk_table(child, depth + 1)
+
+    def walk_table(table: Any, depth: int) -> None:
+        if depth > MAX_TABLE_DEPTH:
+            raise TooLarge(path, f"表格嵌套超过 {MAX_TABLE_DEPTH} 层")
+        for row in table.rows:
+            cells: list[str] = []
+            seen: set[int] = set()
+            nested: list[Any] = []
+            for cell in row.cells:
+                if id(cell._tc) in seen:
+                    continue  # a horizontally merged cell repeats itself
+                seen.add(id(cell._tc))
+                counter["cells"] += 1
+                if counter["cells"] > MAX_CELLS:
+                    raise TooLarge(path, f"超过 {MAX_CELLS} 个单元格")
+                cells.append("\n".join(p.text for p in cell.paragraphs).strip())
+                nested.extend(cell.tables)
+            out.add(" ".join(c.replace("\n", " ") for c in cells if c), cells=cells)
+            for inner in nested:
+                walk_table(inner, depth + 1)
+
+    walk(document, 0)
+    return out
+
+
+def _sheet_rows(ws: Any) -> Iterator[list[str]]:
+    for row in ws.iter_rows(values_only=True):
+        yield ["" if v is None else _cell_text(v) for v in row]
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def read_xlsx(data: bytes, path: str) -> ExtractedText:
+    """Every sheet's rows as lines with cells; the sheet index is the 'page'."""
+    check_zip(data, path, "xl/workbook.xml")
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise CorruptFile(path, f"Excel 工作簿无法打开（{type(exc).__name__}）") from None
+    out = ExtractedText(format="xlsx")
+    cells_seen = 0
+    try:
+        for sheet_no, ws in enumerate(wb.worksheets, start=1):
+            out.pages = sheet_no
+            for cells in _sheet_rows(ws):
+                while cells and cells[-1] == "":
+                    cells.pop()
+                cells_seen += len(cells)
+                if cells_seen > MAX_CELLS or len(out.lines) >= MAX_LINES:
+                    raise TooLarge(path, f"超过 {MAX_CELLS} 个单元格或 {MAX_LINES} 行")
+                if not cells:
+                    out.add("", page=sheet_no)
+                elif len(cells) == 1:
+                    out.add(cells[0], page=sheet_no)
+                else:
+                    out.add(" ".join(c for c in cells if c), page=sheet_no, cells=cells)
+    finally:
+        wb.close()
+    return out
