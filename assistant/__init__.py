@@ -1,0 +1,1 @@
+"""Retrieval, drafting, rule checks and the `jixiao` command line."""
