@@ -48,6 +48,7 @@ ROLE_HEADERS = [
 ]
 _NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[：:.、]?|\d+[、.．]\s*)")
 _EMPTY_NAME = re.compile(r"^(?:指标\s*\d*\s*[：:]?|…+|\.{3,}|—+|-+)$")
+_GROUP_CELLS = {"绩效指标", "年度绩效指标", "绩效目标指标", "项目绩效指标"}
 _TABLE_END = ("绩效自评综合得分", "综合得分", "评价等次", "总分", "评价人员", "填报人", "本项目上年度")
 
 
@@ -127,6 +128,7 @@ class _State:
         weight = _to_float(extra.get("weight"))
         score = _to_float(extra.get("score"))
         indicator = Indicator(
+            raw_name=compact(name),
             level1=self.level1,
             level2=self.level2,
             name=name_clean,
@@ -161,7 +163,7 @@ def _span(lines: list[Line]) -> Optional[SourceSpan]:
     return SourceSpan(page=lines[0].page, line_start=lines[0].no, line_end=lines[-1].no_end)
 
 
-def _roles_from_header(cells: list[str]) -> Optional[list[str]]:
+def roles_from_header(cells: list[str]) -> Optional[list[str]]:
     """Column roles after the name column, in the header's order."""
     roles: list[str] = []
     seen_name = False
@@ -181,9 +183,15 @@ def _roles_from_header(cells: list[str]) -> Optional[list[str]]:
     return roles if roles and roles[0] == "target" else None
 
 
-def parse_indicator_table(lines: list[Line]) -> list[Indicator]:
-    """Indicators from the lines of a table region (header row included or not)."""
+def parse_indicator_table(lines: list[Line], roles: Optional[list[str]] = None) -> list[Indicator]:
+    """Indicators from the lines of a table region (header row included or not).
+
+    `roles` names the columns after the name column when the caller read them
+    from a header this module would not recognise.
+    """
     state = _State()
+    if roles:
+        state.roles = roles
     for idx, line in enumerate(lines):
         if any(compact(line.text).startswith(w) for w in _TABLE_END):
             break
@@ -199,11 +207,11 @@ def parse_indicator_table(lines: list[Line]) -> list[Indicator]:
 def _read_row(state: _State, line: Line) -> None:
     cells = line.cells or []
     if is_table_header(" ".join(cells)):
-        roles = _roles_from_header(cells)
+        roles = roles_from_header(cells)
         if roles:
             state.roles = roles
         return
-    filled = [i for i, c in enumerate(cells) if c.strip()]
+    filled = [i for i, c in enumerate(cells) if c.strip() and compact(c) not in _GROUP_CELLS]
     name_idx = None
     for n, i in enumerate(filled):
         kind, category = classify_label(cells[i])

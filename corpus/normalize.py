@@ -85,7 +85,7 @@ def find_doc_numbers(text: str) -> list[DocNumber]:
     """Every 发文字号 in the text, raw and normalised to 机关代字〔YYYY〕N号."""
     found = []
     for m in DOC_NUMBER_RE.finditer(text):
-        agency = _AGENCY_LEADING_NOISE.sub("", m.group("agency"))
+        agency = _AGENCY_LEADING_NOISE.sub("", re.split(r"批复|通知|[和及与的据]", m.group("agency"))[-1])
         if not agency:
             continue
         raw = m.group(0)

@@ -1,0 +1,120 @@
+"""One jieba tokenizer for documents and queries alike.
+
+A dedicated `jieba.Tokenizer()` instance (never the global one) loaded with the
+curated domain terms of `index/data/domain_terms.txt` plus terms taken from the
+corpus's indicator names. The exact word list used is saved beside the index and
+its hash recorded in the manifest, so a query is always cut like the documents.
+
+Example:
+    >>> tok = DomainTokenizer.from_terms(["起重机械"])
+    >>> tok.tokenize("起重机械检测抽查")
+    ['起重', '机械', '起重机械', '检测', '抽查']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterable, Optional
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_PUNCT_ONLY = re.compile(r"^[\W_]+$", re.UNICODE)
+# Corpus terms: short indicator names and their comma-free pieces make good words.
+_TERM_SPLIT = re.compile(r"[，,。；;：:、（）()《》<>〈〉【】\[\]“”\"'\s/～~—\-]+")
+_MIN_TERM, _MAX_TERM = 3, 10
+
+
+def _read_list(path: Path) -> list[str]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line.split()[0])
+    return out
+
+
+def curated_terms() -> list[str]:
+    return _read_list(DATA_DIR / "domain_terms.txt")
+
+
+def default_stopwords() -> list[str]:
+    return _read_list(DATA_DIR / "stopwords.txt")
+
+
+def terms_from_names(names: Iterable[str]) -> list[str]:
+    """Dictionary candidates mined from indicator names: short names and name pieces
+    of 3–10 CJK characters that occur in at least two names (so one-off sentences
+    do not become words)."""
+    counts: dict[str, int] = {}
+    for name in names:
+        seen = set()
+        for piece in _TERM_SPLIT.split(name or ""):
+            piece = piece.strip()
+            if _MIN_TERM <= len(piece) <= _MAX_TERM and all("\u4e00" <= ch <= "\u9fff" for ch in piece):
+                seen.add(piece)
+        for piece in seen:
+            counts[piece] = counts.get(piece, 0) + 1
+    return sorted(t for t, c in counts.items() if c >= 2)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full-width → half-width, 〔〕 kept), lower case."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+class DomainTokenizer:
+    """A jieba tokenizer with a fixed word list and stopwords.
+
+    Documents and queries both go through `tokenize`, which uses search mode
+    (`cut_for_search`): a long dictionary word also yields its known sub-words, so
+    "建筑起重机械" matches a query for "起重机械".
+    """
+
+    def __init__(self, terms: Iterable[str], stopwords: Optional[Iterable[str]] = None) -> None:
+        import jieba
+
+        self.terms = sorted(set(t.strip() for t in terms if t and t.strip()))
+        self.stopwords = frozenset(default_stopwords() if stopwords is None else stopwords)
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for term in self.terms:
+            self._jieba.add_word(normalize_text(term), freq=max(self._jieba.suggest_freq(normalize_text(term)), 10))
+
+    @classmethod
+    def from_terms(cls, corpus_terms: Iterable[str] = ()) -> "DomainTokenizer":
+        """Curated terms plus `corpus_terms`."""
+        return cls(list(curated_terms()) + list(corpus_terms))
+
+    @classmethod
+    def load(cls, path: Path) -> "DomainTokenizer":
+        """The tokenizer saved beside an index by `save`."""
+        words = path.read_text(encoding="utf-8").splitlines()
+        sep = words.index("#stopwords") if "#stopwords" in words else len(words)
+        return cls(words[:sep], [w for w in words[sep + 1 :] if w])
+
+    def save(self, path: Path) -> None:
+        path.write_text(self._serialized(), encoding="utf-8")
+
+    def _serialized(self) -> str:
+        return "\n".join(self.terms + ["#stopwords"] + sorted(self.stopwords)) + "\n"
+
+    @property
+    def hash(self) -> str:
+        """sha256 of the word list and stopwords (what the manifest records)."""
+        return hashlib.sha256(self._serialized().encode("utf-8")).hexdigest()[:16]
+
+    def tokenize(self, text: str) -> list[str]:
+        """Tokens of `text`: search-mode cut, stopwords, whitespace and punctuation dropped."""
+        out = []
+        for tok in self._jieba.cut_for_search(normalize_text(text), HMM=False):
+            tok = tok.strip()
+            if not tok or tok in self.stopwords or _PUNCT_ONLY.match(tok):
+                continue
+            out.append(tok)
+        return out
