@@ -109,6 +109,8 @@ class _State:
         label = _strip_label(text)
         if kind == "L1?":
             kind = "L2" if self.category == "产出" else "L1"
+        if kind == "L1" and label == self.level1:
+            return  # a merged parent cell repeated on the next row
         if kind == "L1":
             self.level1, self.category = label, category
             self.level2, self.subcategory = "", None

@@ -113,8 +113,6 @@ def level_labels(row: Row, layout: str, style: int) -> tuple[str, str]:
         l2 += "指标"
     elif row.l1 == "成本" and layout == "y2021":
         l2 += "指标"  # '经济成本指标' reads oddly without its suffix in the 2021 form
-    if style == 1 and layout != "shanghai":
-        l1 = l1  # one-level labels keep their 指标 suffix: '满意度' alone would read as 二级
     return l1, l2
 
 
@@ -323,7 +321,9 @@ def render_word_txt(doc: FilingDoc, rng: random.Random) -> str:
     out: list[str] = []
     for p in doc.projects:
         for kind, item in _grid(doc, p, fill_down=True):
-            if kind in ("title", "caption"):
+            if kind == "caption":
+                continue  # between two rows it would read as the previous cell's extra paragraph
+            if kind == "title":
                 out += [item, ""]
             elif kind == "row":
                 for cell in item:

@@ -69,7 +69,7 @@ def read_text(data: bytes, path: str) -> ExtractedText:
     n = len(raw_lines)
     while i < n:
         line = raw_lines[i]
-        if line.startswith("\t"):
+        if line.startswith("\t") and "\t" not in line[1:]:
             i = _read_tab_cell_row(raw_lines, i, out)
             continue
         if _PIPE_SEPARATOR.match(line) and "|" in line:
@@ -77,7 +77,7 @@ def read_text(data: bytes, path: str) -> ExtractedText:
             continue
         cells = _pipe_cells(line)
         if cells is None and "\t" in line.strip():
-            cells = [c.strip() for c in line.strip().split("\t")]
+            cells = [c.strip() for c in line.rstrip().split("\t")]
         if cells is not None:
             out.add(" ".join(c for c in cells if c), cells=cells, no=i + 1)
         else:
@@ -99,6 +99,8 @@ def _read_tab_cell_row(raw: list[str], start: int, out: ExtractedText) -> int:
     while i < n:
         line = raw[i]
         if line.startswith("\t"):
+            if "\t" in line[1:]:
+                break  # a tab-separated row, not a Word-export cell
             cells.append(line[1:].strip())
             i += 1
             continue
