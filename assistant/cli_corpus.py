@@ -172,3 +172,26 @@ def synth(
 
     n = generate(out, filings, seed=seed)
     typer.echo(f"已在 {out} 生成 {n} 个虚构文件。")
+
+
+@app.command()
+def sample(quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条")) -> None:
+    """把随附的示例语料（虚构文件）入库，并打印语料库摘要。"""
+    from assistant.home import home, open_store, sample_corpus_dir
+    from corpus.ingest import ingest_paths
+
+    folder = sample_corpus_dir()
+    if not folder.is_dir():
+        fail(f"找不到示例语料目录 {folder}")
+    with open_store() as store:
+        report = ingest_paths(store, [folder])
+        _after_ingest(report)
+        stats = store.stats()
+    typer.echo(f"示例语料已入库到 {home()}：新增 {len(report.parsed)}，重复跳过 {len(report.duplicates)}，失败 {len(report.failed)}")
+    for path, reason in report.failed:
+        typer.echo(f"  失败：{path}：{reason}", err=True)
+    typer.echo(
+        f"语料库共 {stats['filings']} 个文件、{stats['projects']} 个项目、{stats['indicators']} 个指标；"
+        f"按年度：{', '.join(f'{y}年 {n}' for y, n in stats['by_year'].items())}"
+    )
+    typer.echo("下一步：jixiao corpus list 查看文件；jixiao parse 文件 --json 查看解析结果。")

@@ -14,7 +14,7 @@ import codecs
 import re
 from typing import Optional
 
-from corpus.errors import EncodingError, NotAFiling
+from corpus.errors import EncodingError, NotAFiling, TooLarge
 from corpus.readers.base import MAX_LINES, ExtractedText
 
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -63,7 +63,7 @@ def read_text(data: bytes, path: str) -> ExtractedText:
     text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = text.split("\n")
     if len(raw_lines) > MAX_LINES:
-        raw_lines = raw_lines[:MAX_LINES]
+        raise TooLarge(path, f"{len(raw_lines)} 行，超过 {MAX_LINES} 行上限")
     out = ExtractedText(format="txt")
     i = 0
     n = len(raw_lines)
