@@ -73,6 +73,8 @@ def parse_self_evaluation(doc: ExtractedText, source: SourceInfo) -> Filing:
     evaluation.staffing_actual = _int(text_of("staffing_actual"))
     evaluation.duties = text_of("duties")
     evaluation.score = _float(text_of("score"))
+    if evaluation.score is None:
+        evaluation.score = _total_row_score(lines)
     evaluation.grade = compact(text_of("grade") or "") or None
     if text_of("tasks"):
         evaluation.tasks = [t.strip() for t in re.split(r"\n+", text_of("tasks") or "") if t.strip()]
@@ -126,6 +128,18 @@ def _unit_without_colon(lines: list[Line], fields: dict) -> None:
         if m:
             fields["unit"] = (m.group(1).strip(), line)
             return
+
+
+def _total_row_score(lines: list[Line]) -> Optional[float]:
+    """'总分 | 100 | 92.5': the weights' total, then the score (the last number)."""
+    for line in lines:
+        cells = [compact(c) for c in (line.cells or []) if compact(c)]
+        if cells and cells[0] in ("总分", "合计得分", "自评总分") and len(cells) >= 2:
+            return _float(cells[-1])
+        m = re.match(r"^\s*总分\s*[：:]?\s*(?:\d+(?:\.\d+)?\s+)?(\d+(?:\.\d+)?)\s*$", line.text) if not line.cells else None
+        if m:
+            return float(m.group(1))
+    return None
 
 
 def _int(text: Optional[str]) -> Optional[int]:
