@@ -30,7 +30,7 @@ from typing import Optional
 from xml.sax.saxutils import escape
 
 SHAPES = ("pdf_txt", "word_txt", "tsv", "pipe", "docx", "xlsx")
-EXT = {"pdf_txt": ".txt", "word_txt": ".txt", "tsv": ".txt", "pipe": ".txt", "docx": ".docx", "xlsx": ".xlsx"}
+EXT = {"pdf": ".pdf", "pdf_txt": ".txt", "word_txt": ".txt", "tsv": ".txt", "pipe": ".txt", "docx": ".docx", "xlsx": ".xlsx"}
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
 # --- the model -----------------------------------------------------------------
@@ -198,7 +198,7 @@ def render_pdf_txt(doc: FilingDoc, rng: random.Random, width: int = 40) -> str:
                 out.append("")
             body = " ".join(paras) if heading == "立项依据" else None
             if body is not None:
-                out += hard_wrap(body, width)
+                out += _wrap_splitting_doc_number(body, width)
             else:
                 for para in paras:
                     out += hard_wrap(para, width) if heading != "项目实施计划" else [para]
@@ -206,11 +206,24 @@ def render_pdf_txt(doc: FilingDoc, rng: random.Random, width: int = 40) -> str:
         if p.money:
             out.append("本项目资金情况")
             for pairs in p.money:
-                out += [_fields_text(pairs), ""]
+                out += [_fields_text([(f"{label}（元）", amount) for label, amount in pairs]), ""]
         out.append(f" {doc.year}年绩效目标")
         out.append(" ".join(header_row(doc.kind, p.layout)))
         out += _pdf_indicator_lines(p, rng)
     return "\n".join(out) + "\n"
+
+
+_SPLIT_DOC_NUMBER = re.compile(r"[〔【\[（(]\d{2,4}$")
+
+
+def _wrap_splitting_doc_number(text: str, width: int) -> list[str]:
+    """Hard-wrap at a width near `width` that cuts a document number at its bracket
+    (`…【2019` / `】367号`), as real PDF extraction often does; plain wrap if none does."""
+    for w in sorted(range(width - 4, width + 5), key=lambda x: (abs(x - width), x)):
+        lines = hard_wrap(text, w)
+        if any(_SPLIT_DOC_NUMBER.search(line) for line in lines[:-1]):
+            return lines
+    return hard_wrap(text, width)
 
 
 def _is_value(text: str) -> bool:
@@ -517,8 +530,14 @@ def _xlsx_openpyxl(rows: list[list[str]], doc: FilingDoc) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "绩效目标表" if doc.kind == "target_table" else "自评表"
-    for cells in rows:
-        ws.append([_xlsx_value(c) for c in cells] if cells else [None])
+    for r, cells in enumerate(rows, start=1):
+        for c, text in enumerate(cells, start=1):
+            value = _xlsx_value(text)
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # '=100%' is a typed target, not a formula
     ws.column_dimensions["C"].width = 40
     stamp = datetime.datetime(2024, 1, 1)
     wb.properties.creator = "jixiao"
@@ -612,11 +631,41 @@ def normalize_zip(data: bytes) -> bytes:
     return buf.getvalue()
 
 
+# --- pdf (sample only; needs reportlab, a dev/test dependency) ---------------------
+
+
+def render_pdf(doc: FilingDoc, rng: random.Random) -> bytes:
+    """A real PDF of the PDF-text rendering, in reportlab's built-in CID font STSong-Light.
+
+    `invariant=1` keeps the bytes the same from run to run. Not used by `generate`.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    y = 800
+    for line in render_pdf_txt(doc, rng).split("\n"):
+        if y < 60:
+            c.showPage()
+            y = 800
+        c.setFont("STSong-Light", 10.5)
+        c.drawString(50, y, line)
+        y -= 16
+    c.save()
+    return buf.getvalue()
+
+
 # --- rendering entry point ---------------------------------------------------------
 
 
 def render(doc: FilingDoc, shape: str, rng: random.Random, encoding: str = "utf-8", fast: bool = True) -> bytes:
     """The file bytes of `doc` in `shape` ('utf-8', 'utf-8-sig' or 'gb18030' for text shapes)."""
+    if shape == "pdf":
+        return render_pdf(doc, rng)
     if shape == "docx":
         return render_docx(doc, rng, fast=fast)
     if shape == "xlsx":
@@ -630,22 +679,28 @@ def render(doc: FilingDoc, shape: str, rng: random.Random, encoding: str = "utf-
 # --- the generator ----------------------------------------------------------------
 
 
-def generate(out_dir, n: int, seed: int = 0) -> int:
-    """Write n fictional filings into out_dir; same seed → byte-identical files. Returns n."""
+def synth_filing(i: int, seed: int = 0) -> tuple[str, str, FilingDoc, random.Random]:
+    """(file name, encoding, model, rng for rendering) of the i-th generated filing."""
     from corpus import sample_specs as specs
 
+    rng = random.Random(f"jixiao-synth:{seed}:{i}")
+    shape = SHAPES[i % len(SHAPES)]
+    doc = specs.random_filing(rng, i, shape)
+    encoding = "utf-8"
+    if shape in ("word_txt", "pdf_txt") and i % 12 == 1:
+        encoding = "gb18030"
+    elif shape == "tsv" and i % 12 == 2:
+        encoding = "utf-8-sig"
+    kind = "zp" if doc.kind == "self_evaluation" else "mb"
+    return f"{i:06d}_{kind}_{shape}{EXT[shape]}", encoding, doc, rng
+
+
+def generate(out_dir, n: int, seed: int = 0) -> int:
+    """Write n fictional filings into out_dir; same seed → byte-identical files. Returns n."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        rng = random.Random(f"jixiao-synth:{seed}:{i}")
+        name, encoding, doc, rng = synth_filing(i, seed)
         shape = SHAPES[i % len(SHAPES)]
-        doc = specs.random_filing(rng, i)
-        encoding = "utf-8"
-        if shape in ("word_txt", "pdf_txt") and i % 12 == 1:
-            encoding = "gb18030"
-        elif shape == "tsv" and i % 12 == 2:
-            encoding = "utf-8-sig"
-        data = render(doc, shape, rng, encoding=encoding, fast=True)
-        kind = "zp" if doc.kind == "self_evaluation" else "mb"
-        (out / f"{i:06d}_{kind}_{shape}{EXT[shape]}").write_bytes(data)
+        (out / name).write_bytes(render(doc, shape, rng, encoding=encoding, fast=True))
     return n

@@ -64,17 +64,23 @@ class SentenceTransformerEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise ModelUnavailable(f"未安装 sentence-transformers，语义检索不可用。{HOW_TO_ENABLE}") from None
+            raise ModelUnavailable("未安装 sentence-transformers", HOW_TO_ENABLE) from None
         path = Path(name).expanduser()
         local = path.exists()
         if not local and (name.startswith((".", "/", "~")) or os.sep in name.strip("/").replace("/", "", 1)):
-            raise ModelUnavailable(f"模型目录 {name} 不存在。{HOW_TO_ENABLE}")
+            raise ModelUnavailable(f"模型目录 {name} 不存在", HOW_TO_ENABLE)
         try:
             self.model = SentenceTransformer(str(path) if local else name, device="cpu", local_files_only=True)
-        except Exception as exc:  # OSError, ValueError, HF errors: all mean "not usable here"
-            raise ModelUnavailable(f"无法加载嵌入模型 {name}（{type(exc).__name__}：{str(exc)[:120]}）。{HOW_TO_ENABLE}") from None
+        except OSError as exc:  # not in the local cache (offline) or files missing
+            log.info("model %s not loadable: %s", name, exc)
+            where = f"目录 {path} 中不是可用的模型" if local else "本机缓存中没有（不会联网下载）"
+            raise ModelUnavailable(f"未找到嵌入模型 {name}：{where}", HOW_TO_ENABLE) from None
+        except Exception as exc:  # ValueError, HF errors: all mean "not usable here"
+            log.info("model %s not loadable: %r", name, exc)
+            raise ModelUnavailable(f"无法加载嵌入模型 {name}（{type(exc).__name__}）", HOW_TO_ENABLE) from None
         self.model_id = str(path.resolve()) if local else name
-        dim = self.model.get_sentence_embedding_dimension()
+        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        dim = getter()
         if not dim:
             dim = int(self.model.encode(["维度"], convert_to_numpy=True).shape[-1])
         self.dimension = int(dim)

@@ -29,7 +29,14 @@ class IndexStale(SearchIndexError):
 
 
 class ModelUnavailable(SearchIndexError):
-    """The embedding model cannot be loaded (not installed, not cached, bad path)."""
+    """The embedding model cannot be loaded (not installed, not cached, bad path).
+
+    `reason` is the short cause ("未找到嵌入模型 X"), `str(err)` adds how to fix it.
+    """
+
+    def __init__(self, reason: str, how_to: str = "") -> None:
+        self.reason = reason
+        super().__init__(f"{reason}。{how_to}" if how_to else reason)
 
 
 class ModelMismatch(SearchIndexError):

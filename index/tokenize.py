@@ -117,4 +117,20 @@ class DomainTokenizer:
             if not tok or tok in self.stopwords or _PUNCT_ONLY.match(tok):
                 continue
             out.append(tok)
+            if len(tok) >= 5:
+                out.extend(self._long_subwords(tok))
         return out
+
+    def _long_subwords(self, tok: str) -> list[str]:
+        """Dictionary words of 4+ characters inside a longer word ('建筑起重机械' → '起重机械').
+
+        jieba's search mode only adds the 2- and 3-character pieces; domain terms are
+        often longer, and a query for the shorter term must still hit.
+        """
+        freq = self._jieba.FREQ
+        return [
+            tok[i: i + n]
+            for n in range(4, len(tok))
+            for i in range(len(tok) - n + 1)
+            if freq.get(tok[i: i + n])
+        ]

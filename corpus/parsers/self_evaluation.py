@@ -92,6 +92,8 @@ def parse_self_evaluation(doc: ExtractedText, source: SourceInfo) -> Filing:
     project = Project(name=name, unit=filing.unit, category="项目支出" if "name" in fields else "部门整体支出")
     project.department = compact(text_of("department") or "") or None
     project.implementer = compact(text_of("implementer") or "") or None
+    if filing.unit is None:
+        filing.unit = project.unit = project.implementer or project.department
     project.indicators = _indicators(lines)
     project.budget, execution = _project_funds(lines)
     if execution:

@@ -1,0 +1,255 @@
+"""Search as a service: what the CLI and the app call to build, update, inspect and query
+the index under the jixiao home. Returns pydantic records; raises `index.errors` exceptions.
+
+Example:
+    >>> from assistant.search_service import build, search
+    >>> build()                       # lexical only if no embedding model is on disk
+    >>> search("起重机械 检测 抽查", SearchFilters(type="indicator")).hits[0].passage.name
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+from pydantic import BaseModel, Field
+
+from assistant.home import home as default_home
+from index.errors import DimensionMismatch, IndexMissing, ModelMismatch, ModelUnavailable
+from index.searcher import (
+    IndicatorUsage, SearchFilters, SearchHit, SearchResponse, UpdateReport, parse_years,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "IndexStatus", "SearchFilters", "SearchHit", "SearchResponse", "IndicatorUsage", "UpdateReport",
+    "build", "update", "status", "search", "parse_years", "index_dir", "semantic_off_message",
+]
+
+INDEX_DIRNAME = "index"
+CACHE_NAME = "embed_cache.sqlite3"
+
+EmbedderFactory = Callable[[Optional[str]], object]
+"""Loads an embedder by name (None: the configured default); raises ModelUnavailable.
+Replaceable for tests and for the app (which keeps one model loaded)."""
+
+
+def _default_factory(name: Optional[str]):
+    from index.embed import load_embedder
+
+    return load_embedder(name)
+
+
+embedder_factory: EmbedderFactory = _default_factory
+_loaded: dict[str, object] = {}
+_indexes: dict[str, tuple[float, object]] = {}
+
+
+def index_dir(home: Optional[Path] = None) -> Path:
+    return Path(home or default_home()) / INDEX_DIRNAME
+
+
+def _cache(home: Optional[Path]):
+    from index.embed import EmbeddingCache
+
+    return EmbeddingCache(Path(home or default_home()) / CACHE_NAME)
+
+
+def _embedder(name: Optional[str]):
+    key = name or ""
+    if key not in _loaded:
+        _loaded[key] = embedder_factory(name)
+    return _loaded[key]
+
+
+def semantic_off_message(reason: Optional[str], in_search: bool = True) -> str:
+    """The one sentence every surface shows when semantic search is off."""
+    from index.embed import HOW_TO_ENABLE
+
+    tail = "以下仅为关键词检索结果。" if in_search else ""
+    return f"语义检索未开启（{reason or '未配置嵌入模型'}），{tail}开启方法：{HOW_TO_ENABLE}"
+
+
+class IndexStatus(BaseModel):
+    exists: bool
+    folder: str
+    problem: Optional[str] = None  # a corrupted or unreadable index
+    filings: int = 0
+    passages: int = 0
+    by_type: dict[str, int] = Field(default_factory=dict)
+    semantic_enabled: bool = False
+    model_id: Optional[str] = None
+    dimension: Optional[int] = None
+    semantic_reason: Optional[str] = None
+    dictionary_hash: Optional[str] = None
+    dictionary_terms: int = 0
+    updated_at: Optional[float] = None
+    stale: bool = False
+    new_filings: list[str] = Field(default_factory=list)
+    removed_filings: list[str] = Field(default_factory=list)
+    changed_filings: list[str] = Field(default_factory=list)
+    versions: dict[str, str] = Field(default_factory=dict)
+
+
+def _diff(indexed: dict[str, str], stored: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
+    new = sorted(i for i in stored if i not in indexed)
+    removed = sorted(i for i in indexed if i not in stored)
+    changed = sorted(i for i in stored if i in indexed and indexed[i] != stored[i])
+    return new, removed, changed
+
+
+def build(
+    home: Optional[Path] = None, model: Optional[str] = None, lexical_only: bool = False,
+    progress: Optional[Callable[[str, int, int], None]] = None,
+) -> UpdateReport:
+    """Index every stored filing from scratch (cached embeddings are reused)."""
+    from corpus.store import CorpusStore
+    from index.searcher import build_index
+
+    h = Path(home or default_home())
+    embedder, reason = None, None
+    if lexical_only:
+        reason = "构建时选择了仅关键词检索（--lexical-only）"
+    else:
+        try:
+            embedder = _embedder(model)
+        except ModelUnavailable as exc:
+            reason = exc.reason
+    cache = _cache(h) if embedder is not None else None
+    with CorpusStore(h) as store:
+        report = build_index(index_dir(h), store.iter_filings(), store.ids(), embedder, reason, cache, progress)
+    if cache:
+        cache.close()
+    if embedder is None:
+        report.notices.append(semantic_off_message(reason))
+    _indexes.clear()
+    return report
+
+
+def update(home: Optional[Path] = None, progress=None) -> Optional[UpdateReport]:
+    """Sync an existing index with the corpus database (None if no index exists yet)."""
+    from corpus.store import CorpusStore
+    from index.manifest import read_manifest
+    from index.searcher import update_index
+
+    h = Path(home or default_home())
+    folder = index_dir(h)
+    if not (folder / "manifest.json").exists():
+        return None
+    manifest = read_manifest(folder)
+    embedder = None
+    notices = []
+    if manifest.semantic.enabled:
+        try:
+            embedder = _embedder(manifest.semantic.model_id)
+        except ModelUnavailable as exc:
+            notices.append(str(exc))
+    with CorpusStore(h) as store:
+        stored = store.ids()
+        new, removed, changed = _diff(manifest.store_ids, stored)
+        todo = [(fid, store.get(fid)) for fid in new + changed]
+        cache = _cache(h) if embedder is not None else None
+        report = update_index(folder, todo, stored, embedder, cache, progress)
+        if cache:
+            cache.close()
+    report.notices = notices + report.notices
+    _indexes.clear()
+    return report
+
+
+def status(home: Optional[Path] = None) -> IndexStatus:
+    from corpus.store import CorpusStore
+    from index.errors import SearchIndexError
+    from index.manifest import read_manifest
+
+    h = Path(home or default_home())
+    folder = index_dir(h)
+    if not (folder / "manifest.json").exists():
+        return IndexStatus(exists=False, folder=str(folder))
+    try:
+        m = read_manifest(folder)
+    except SearchIndexError as exc:
+        return IndexStatus(exists=True, folder=str(folder), problem=str(exc))
+    with CorpusStore(h) as store:
+        new, removed, changed = _diff(m.store_ids, store.ids())
+    problem = None
+    for name in ("passages.jsonl", "dictionary.txt", "bm25") + (("vectors.faiss",) if m.semantic.enabled else ()):
+        if not (folder / name).exists():
+            problem = f"索引文件 {folder / name} 缺失。请运行 jixiao index build 重建索引"
+    return IndexStatus(
+        exists=True, folder=str(folder), problem=problem, filings=m.counts.filings, passages=m.counts.passages,
+        by_type=m.counts.by_type, semantic_enabled=m.semantic.enabled, model_id=m.semantic.model_id,
+        dimension=m.semantic.dimension, semantic_reason=m.semantic.reason, dictionary_hash=m.dictionary_hash,
+        dictionary_terms=m.dictionary_terms, updated_at=m.updated_at, stale=bool(new or removed or changed),
+        new_filings=new, removed_filings=removed, changed_filings=changed, versions=m.versions,
+    )
+
+
+def load_index(home: Optional[Path] = None):
+    """The loaded SearchIndex (kept in memory while the manifest is unchanged)."""
+    from index.searcher import SearchIndex
+
+    folder = index_dir(home)
+    mpath = folder / "manifest.json"
+    if not mpath.exists():
+        raise IndexMissing(f"还没有检索索引（{folder}）。请先运行 jixiao index build")
+    stamp = mpath.stat().st_mtime
+    cached = _indexes.get(str(folder))
+    if cached and cached[0] == stamp:
+        return cached[1]
+    idx = SearchIndex.load(folder)
+    _indexes[str(folder)] = (stamp, idx)
+    return idx
+
+
+def search(
+    query: str, filters: Optional[SearchFilters] = None, k: int = 10, home: Optional[Path] = None,
+    model: Optional[str] = None, mode: str = "hybrid",
+) -> SearchResponse:
+    """Ranked passages for `query`. Falls back to lexical search (and says so in
+    `notices`) when the index has no vectors or the model cannot be loaded; refuses a
+    model that differs from the index's (ModelMismatch / DimensionMismatch)."""
+    from corpus.store import CorpusStore
+
+    h = Path(home or default_home())
+    idx = load_index(h)
+    sem = idx.manifest.semantic
+    notices: list[str] = []
+    qvec = None
+    if mode != "lexical":
+        if not sem.enabled:
+            notices.append(semantic_off_message(sem.reason))
+            if model:
+                notices.append(f"已忽略 --model {model}：当前索引没有向量，需用该模型运行 jixiao index build --model {model}")
+        else:
+            try:
+                emb = _embedder(model or sem.model_id)
+            except ModelUnavailable as exc:
+                notices.append(semantic_off_message(exc.reason))
+                emb = None
+            if emb is not None:
+                if int(emb.dimension) != int(sem.dimension or 0):
+                    raise DimensionMismatch(
+                        f"模型 {emb.model_id} 的向量维度是 {emb.dimension}，而索引是用 {sem.model_id}（{sem.dimension} 维）建的。"
+                        f"请运行 jixiao index build --model {model or emb.model_id} 重建索引，或不带 --model 检索"
+                    )
+                if emb.model_id != sem.model_id:
+                    raise ModelMismatch(
+                        f"模型 {emb.model_id} 与建索引所用的 {sem.model_id} 不同，向量不可比。"
+                        f"请运行 jixiao index build --model {model or emb.model_id} 重建索引，或不带 --model 检索"
+                    )
+                if query and query.strip():
+                    qvec = emb.embed_query(query)
+    resp = idx.search(query, filters, k=k, query_vector=qvec, mode=mode)  # type: ignore[arg-type]
+    with CorpusStore(h) as store:
+        new, removed, changed = _diff(idx.manifest.store_ids, store.ids())
+    if new or removed or changed:
+        notices.append(
+            f"索引已过期：语料库比索引新增 {len(new)}、删除 {len(removed)}、变更 {len(changed)} 个文件，结果可能不全。"
+            "运行 jixiao index update（或 jixiao index build）更新"
+        )
+    resp.notices = notices + resp.notices
+    return resp

@@ -1,0 +1,192 @@
+"""Speed of the search index on generated corpora, against bare bm25s and bare FAISS.
+
+    python bench/search_speed.py --sizes 10000 100000 [--dim 512] [--queries 200]
+
+Passages are generated from seed-like vocabulary (45 % indicator rows, 10 % short header
+lines, 45 % paragraphs of 100–600 chars). Vectors are random unit vectors of `--dim`
+(query encoding is excluded: the semantic query is a given random vector). Reports
+build time, query latency p50/p95 (lexical, semantic, hybrid end to end), index size
+on disk, peak RSS, and our overhead against bare bm25s + bare IndexFlatIP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+WORDS = ("建筑 起重机械 安全 监督 检测 抽查 工地 报告 培训 企业 施工 项目 满意度 群众 质量 时效 数量 完成 时间 "
+         "合格率 覆盖率 抽检 材料 实体 检查 通报 文件 小结 事故 影像 分析 年度 专项 处罚 总结 管理 水平 提升 规范 "
+         "责任 落实 资金 使用 计划 课题 研究 竣工 验收 流程 文明 宣传 观摩 活动 信息化 平台 运维 垃圾 分类 扬尘 "
+         "治理 教师 学校 医疗 卫生 农业 种植 补贴 文化 场馆 开放 服务 对象 设备 采购 维护 巡查 整改").split()
+L1 = [("产出指标", "产出"), ("效益指标", "效益"), ("满意度指标", "满意度"), ("成本指标", "成本")]
+L2 = ["数量指标", "质量指标", "时效指标", "社会效益指标", "服务对象满意度指标", "经济成本指标"]
+
+
+def gen_passages(n: int, seed: int = 0) -> list[dict]:
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        r = rnd.random()
+        year = rnd.randint(2019, 2024)
+        unit = f"第{rnd.randint(1, 300)}单位"
+        if r < 0.45:
+            l1, cat = rnd.choice(L1)
+            name = "".join(rnd.choices(WORDS, k=rnd.randint(3, 7)))
+            text = f"项目{rnd.randint(1, 2000)} {l1} {cat} {rnd.choice(L2)} {name} ={rnd.randint(1, 200)}份"
+            out.append(dict(type="indicator", text=text, level1=l1, category=cat, year=year, unit=unit, name=name))
+        elif r < 0.55:
+            text = "项目名称 " + "".join(rnd.choices(WORDS, k=rnd.randint(2, 4)))
+            out.append(dict(type="legal_basis", text=text, year=year, unit=unit))
+        else:
+            chars = rnd.randint(100, 600)
+            words = []
+            while sum(map(len, words)) < chars:
+                words.append(rnd.choice(WORDS))
+            out.append(dict(type="section", text="，".join(words), section_kind="overview", section_title="项目概况",
+                            year=year, unit=unit))
+    return out
+
+
+def rows_for(passages: list[dict], tokenizer) -> list[dict]:
+    from index.passages import content_hash
+
+    rows = []
+    for i, p in enumerate(passages):
+        row = dict(id=f"f{i // 30:06d}:0:x{i}:{content_hash(p['text'])[:8]}", filing_id=f"f{i // 30:06d}", path="gen",
+                   filing_kind="target_table", project="", project_idx=0, content_hash=content_hash(p["text"]),
+                   level2="", subcategory=None, value_text="", doc_number=None, page=None, line_start=1, line_end=1,
+                   level1="", category=None, name="", section_kind="", section_title="")
+        row.update(p)
+        row["tokens"] = tokenizer.tokenize(p["text"])
+        rows.append(row)
+    return rows
+
+
+def pct(xs: list[float]) -> tuple[float, float]:
+    a = np.array(xs) * 1000
+    return float(np.percentile(a, 50)), float(np.percentile(a, 95))
+
+
+def dir_size(p: Path) -> int:
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(n: int, dim: int, n_queries: int, seed: int = 0) -> dict:
+    import bm25s
+    import faiss
+
+    from index.manifest import Manifest, SemanticInfo
+    from index.searcher import SearchFilters, SearchIndex, _write_folder
+    from index.tokenize import DomainTokenizer
+    from index.vectors import VectorIndex, vector_id
+
+    rng = np.random.default_rng(seed)
+    passages = gen_passages(n, seed)
+    tok = DomainTokenizer.from_terms([])
+    t0 = time.perf_counter()
+    rows = rows_for(passages, tok)
+    t_tok = time.perf_counter() - t0
+    vecs = rng.standard_normal((n, dim), dtype=np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+
+    # ours: build (bm25 + faiss + files), then load
+    tmp = Path(tempfile.mkdtemp(prefix="jixiao-speed-"))
+    folder = tmp / "index"
+    t0 = time.perf_counter()
+    vi = VectorIndex.empty(dim)
+    vi.add(np.array([vector_id(r["id"]) for r in rows], dtype=np.int64), vecs)
+    m = Manifest(store_ids={r["filing_id"]: "x" for r in rows})
+    m.semantic = SemanticInfo(enabled=True, model_id="random", dimension=dim)
+    _write_folder(folder, m, tok, rows, vi)
+    t_build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    idx = SearchIndex.load(folder)
+    t_load = time.perf_counter() - t0
+    size = dir_size(folder)
+
+    # bare libraries
+    t0 = time.perf_counter()
+    bare_bm = bm25s.BM25(backend="numpy")
+    bare_bm.index([r["tokens"] for r in rows], show_progress=False)
+    t_bare_bm = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    bare_fx = faiss.IndexFlatIP(dim)
+    bare_fx.add(vecs)
+    t_bare_fx = time.perf_counter() - t0
+
+    qrnd = random.Random(seed + 1)
+    queries = [" ".join(qrnd.sample(WORDS, qrnd.randint(1, 3))) for _ in range(n_queries)]
+    qvecs = rng.standard_normal((n_queries, dim), dtype=np.float32)
+    qvecs /= np.linalg.norm(qvecs, axis=1, keepdims=True)
+    qtoks = [tok.tokenize(q) for q in queries]
+    flt = SearchFilters(level1="产出", year_from=2021, year_to=2023)
+
+    def timed(fn) -> list[float]:
+        fn(0)  # warm
+        out = []
+        for i in range(n_queries):
+            t = time.perf_counter()
+            fn(i)
+            out.append(time.perf_counter() - t)
+        return out
+
+    res = {
+        "passages": n, "dim": dim, "queries": n_queries,
+        "tokenize_s": t_tok, "build_s": t_build, "load_s": t_load, "index_mib": size / 2**20,
+        "bare_bm25_build_s": t_bare_bm, "bare_faiss_build_s": t_bare_fx,
+        "bare_bm25": pct(timed(lambda i: bare_bm.retrieve([qtoks[i]], k=10, show_progress=False))),
+        "bare_faiss": pct(timed(lambda i: bare_fx.search(qvecs[i : i + 1], 10))),
+        "lexical": pct(timed(lambda i: idx.search(queries[i], k=10, mode="lexical"))),
+        "semantic": pct(timed(lambda i: idx.search(queries[i], k=10, query_vector=qvecs[i], mode="semantic"))),
+        "hybrid": pct(timed(lambda i: idx.search(queries[i], k=10, query_vector=qvecs[i]))),
+        "hybrid_filtered": pct(timed(lambda i: idx.search(queries[i], flt, k=10, query_vector=qvecs[i]))),
+    }
+    bare_sum = res["bare_bm25"][0] + res["bare_faiss"][0]
+    res["hybrid_over_bare_p50"] = res["hybrid"][0] / bare_sum
+    res["hybrid_over_bare_p95"] = res["hybrid"][1] / (res["bare_bm25"][1] + res["bare_faiss"][1])
+    res["peak_rss_mib"] = peak_rss_mib()
+    shutil.rmtree(tmp)
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--dim", type=int, default=512)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--json", type=Path)
+    a = ap.parse_args()
+    results = []
+    for n in a.sizes:
+        r = run(n, a.dim, a.queries)
+        results.append(r)
+        print(json.dumps(r, ensure_ascii=False), flush=True)
+    print("\n| passages | tokenize s | build s | load s | index MiB | peak RSS MiB | lexical p50/p95 ms | semantic p50/p95 ms "
+          "| hybrid p50/p95 ms | hybrid+filters p50/p95 ms | bare bm25s p50/p95 | bare faiss p50/p95 | hybrid ÷ bare sum (p50 / p95) |")
+    print("|---" * 13 + "|")
+    for r in results:
+        f = lambda k: f"{r[k][0]:.2f} / {r[k][1]:.2f}"
+        print(f"| {r['passages']:,} | {r['tokenize_s']:.1f} | {r['build_s']:.1f} | {r['load_s']:.1f} | {r['index_mib']:.0f} | "
+              f"{r['peak_rss_mib']:.0f} | {f('lexical')} | {f('semantic')} | {f('hybrid')} | {f('hybrid_filtered')} | "
+              f"{f('bare_bm25')} | {f('bare_faiss')} | {r['hybrid_over_bare_p50']:.2f} / {r['hybrid_over_bare_p95']:.2f} |")
+    if a.json:
+        a.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
