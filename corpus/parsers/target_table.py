@@ -111,8 +111,14 @@ def _plain(fields: dict, key: str) -> Optional[str]:
     return compact(fields[key][0]) if key in fields else None
 
 
+_TABLE_TITLE = re.compile(r"^\d{4}年度?(?:项目)?绩效(?:目标|指标)表?$|^(?:项目)?(?:年度)?绩效指标表?$")
+
+
 def _is_money_line(line: Line) -> bool:
+    """Where prose sections end: the money block or the indicator table's own title."""
     c = compact(line.text)
+    if _TABLE_TITLE.match(c):
+        return True
     return c.startswith(("本项目上年度", "项目总预算", "项目资金")) or bool(
         line.cells is None and _MONEY_TEXT_RE.match(c) and not heading_kind(line.text)
     )
