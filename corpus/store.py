@@ -8,7 +8,6 @@ bytes again change nothing, new bytes at the same path replace the old record.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import time

@@ -426,26 +426,9 @@ def render_docx(doc: FilingDoc, rng: random.Random, fast: bool = True) -> bytes:
 
 
 def _docx_python_docx(blocks: list) -> bytes:
-    import docx
+    from corpus.docx_writer import blocks_to_docx
 
-    d = docx.Document()
-    for kind, item in blocks:
-        if kind == "p":
-            d.add_paragraph(item)
-            continue
-        ncols = max(len(r) for r in item)
-        t = d.add_table(rows=len(item), cols=ncols)
-        t.style = "Table Grid"
-        for r, cells in enumerate(item):
-            row = t.rows[r]
-            if len(cells) < ncols:
-                row.cells[len(cells) - 1].merge(row.cells[ncols - 1])
-            for c, text in enumerate(cells):
-                row.cells[c].text = text
-    d.core_properties.author = "jixiao"
-    buf = io.BytesIO()
-    d.save(buf)
-    return normalize_zip(buf.getvalue())
+    return normalize_zip(blocks_to_docx(blocks))
 
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'

@@ -8,7 +8,6 @@ The result parses back with `corpus.parse.parse_file` into the same projects and
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Optional
 
@@ -80,26 +79,9 @@ def filing_blocks(filing: Filing) -> list[tuple[str, object]]:
 
 def to_docx_bytes(filing: Filing) -> bytes:
     """The Word document as bytes."""
-    import docx
+    from corpus.docx_writer import blocks_to_docx
 
-    d = docx.Document()
-    for kind, item in filing_blocks(filing):
-        if kind == "p":
-            d.add_paragraph(item)
-            continue
-        ncols = max(len(r) for r in item)
-        t = d.add_table(rows=len(item), cols=ncols)
-        t.style = "Table Grid"
-        for i, cells in enumerate(item):
-            row = t.rows[i]
-            if len(cells) < ncols:
-                row.cells[len(cells) - 1].merge(row.cells[ncols - 1])
-            for c, text in enumerate(cells):
-                row.cells[c].text = text
-    d.core_properties.author = "jixiao"
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
+    return blocks_to_docx(filing_blocks(filing))
 
 
 def write_docx(filing: Filing, path: Path | str) -> Path:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+
 
 from corpus.models import Filing, Project, SourceInfo
 from corpus.normalize import compact, find_year, parse_date, parse_money

@@ -24,7 +24,7 @@ from corpus.models import (
     SourceInfo,
 )
 from corpus.normalize import compact, find_year, parse_date, parse_money
-from corpus.parsers.common import extract_fields, span_of, wrap_width
+from corpus.parsers.common import extract_fields, span_of
 from corpus.readers.base import ExtractedText, Line
 
 FIELD_LABELS = {
@@ -328,7 +328,6 @@ def _narrative(lines: list[Line]) -> list[Section]:
     start = tail_start if start is None or start < tail_start else start
     sections: list[Section] = []
     current: Optional[list] = None
-    width = wrap_width(lines[start:])
     for line in lines[start:]:
         text = line.text.strip()
         if not text:
