@@ -73,7 +73,7 @@ def parse_document(doc: ExtractedText, source: SourceInfo) -> Filing:
 def _title(doc: ExtractedText) -> Optional[str]:
     for line in doc.lines[:10]:
         if compact(line.text):
-            return compact(line.text)
+            return line.text.strip()
     return None
 
 

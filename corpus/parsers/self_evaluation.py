@@ -117,7 +117,8 @@ def parse_self_evaluation(doc: ExtractedText, source: SourceInfo) -> Filing:
 
 
 def _title(lines: list[Line]) -> Optional[str]:
-    head = [compact(l.text) for l in lines[:6] if compact(l.text) and l.cells is None]
+    """The title as written (stray spaces kept: '20 23 年度' is a defect a check reports)."""
+    head = [l.text.strip() for l in lines[:6] if compact(l.text) and l.cells is None]
     return "".join(head[:2]) or None
 
 
