@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from typing import Any, Iterator
 
-from corpus.errors import CorruptFile, EncryptedFile, TooLarge
+from corpus.errors import CorruptFile, EncryptedFile, ParseError, TooLarge
 from corpus.readers.base import (
     MAX_CELLS,
     MAX_LINES,
@@ -25,7 +27,8 @@ def check_zip(data: bytes, path: str, required: str) -> None:
         raise EncryptedFile(path, "Office 文件被加密或是旧版 .doc/.xls 格式")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError, struct.error):
+        # a damaged central directory surfaces as any of these (e.g. "zip file version 8.4")
         raise CorruptFile(path, "不是有效的 Office 压缩包") from None
     with zf:
         infos = zf.infolist()
@@ -40,6 +43,44 @@ def check_zip(data: bytes, path: str, required: str) -> None:
         names = {i.filename for i in infos}
         if required not in names:
             raise CorruptFile(path, f"缺少 {required}，不是有效的 Office 文档")
+    _check_inflated_sizes(data, infos, path)
+
+
+def _check_inflated_sizes(data: bytes, infos: list, path: str) -> None:
+    """Inflate every member in chunks (output counted, not kept) and hold it to its declared size.
+
+    The sizes in the zip headers are the attacker's word: a member that says 1 KB
+    but inflates to gigabytes passes the checks above, and zipfile's read() inflates
+    the whole of it in one go before noticing. Counting here keeps memory flat.
+    """
+    total = 0
+    for info in infos:
+        h = info.header_offset
+        local = data[h:h + 30]
+        if len(local) < 30 or local[:4] != b"PK\x03\x04":
+            raise CorruptFile(path, f"压缩包成员 {info.filename} 的文件头损坏")
+        start = h + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        raw = memoryview(data)[start:start + info.compress_size]
+        if info.compress_type == zipfile.ZIP_STORED:
+            size = len(raw)
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            d = zlib.decompressobj(-15)
+            size = 0
+            try:
+                for pos in range(0, len(raw), 1 << 16):
+                    chunk = raw[pos:pos + (1 << 16)]
+                    while chunk:
+                        size += len(d.decompress(chunk, 1 << 20))
+                        if size > info.file_size or total + size > MAX_UNZIPPED_BYTES:
+                            raise TooLarge(path, f"压缩包成员 {info.filename} 解压后大于声明的大小，疑似压缩炸弹")
+                        chunk = d.unconsumed_tail
+            except zlib.error:
+                raise CorruptFile(path, f"压缩包成员 {info.filename} 的数据损坏") from None
+        else:
+            raise CorruptFile(path, f"压缩包成员 {info.filename} 使用了 Office 不用的压缩方式")
+        if size != info.file_size:
+            raise CorruptFile(path, f"压缩包成员 {info.filename} 的大小与声明不符")
+        total += size
 
 
 def read_docx(data: bytes, path: str) -> ExtractedText:
@@ -86,7 +127,12 @@ def read_docx(data: bytes, path: str) -> ExtractedText:
             for inner in nested:
                 walk_table(inner, depth + 1)
 
-    walk(document, 0)
+    try:
+        walk(document, 0)
+    except (ParseError, MemoryError):
+        raise
+    except Exception as exc:  # python-docx parses cells and attributes lazily, while walking
+        raise CorruptFile(path, f"Word 文档内容无法读取（{type(exc).__name__}）") from None
     return out
 
 
@@ -129,6 +175,10 @@ def read_xlsx(data: bytes, path: str) -> ExtractedText:
                     out.add(cells[0], page=sheet_no)
                 else:
                     out.add(" ".join(c for c in cells if c), page=sheet_no, cells=cells)
+    except (ParseError, MemoryError):
+        raise
+    except Exception as exc:  # read-only sheets are unzipped and parsed lazily, while iterating
+        raise CorruptFile(path, f"Excel 工作表无法读取（{type(exc).__name__}）") from None
     finally:
         wb.close()
     return out

@@ -26,7 +26,10 @@ def decode(data: bytes, path: str) -> str:
     Raises EncodingError when none fits, NotAFiling for binary content.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:
+            raise EncodingError(path, f"带 UTF-8 BOM，但内容不是有效的 UTF-8（第 {exc.start} 字节）") from None
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
             return data.decode("utf-16")
@@ -76,7 +79,8 @@ def read_text(data: bytes, path: str) -> ExtractedText:
             i += 1
             continue
         cells = _pipe_cells(line)
-        if cells is None and "\t" in line.strip():
+        if cells is None and line.strip() and ("\t" in line.strip() or line.startswith("\t")):
+            # a tab-led line here has a second tab: a row whose leading cells are blank
             cells = [c.strip() for c in line.rstrip().split("\t")]
         if cells is not None:
             out.add(" ".join(c for c in cells if c), cells=cells, no=i + 1)
