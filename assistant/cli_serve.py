@@ -1,0 +1,107 @@
+"""`jixiao serve`: start the web app (safe by default: loopback only, auth required off it)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from assistant.cli_app import app, fail, progress_enabled
+
+MAX_FILE_SIZE = "20mb"
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and 'localhost'."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_auth(auth: Optional[str], auth_file: Optional[Path]) -> list[tuple[str, str]]:
+    """user:password pairs from --auth and/or a file with one pair per line (# comments)."""
+    pairs: list[str] = []
+    if auth:
+        pairs.append(auth)
+    if auth_file:
+        try:
+            text = Path(auth_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            fail(f"无法读取认证文件 {auth_file}：{exc.strerror or exc}")
+        pairs += [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    out = []
+    for p in pairs:
+        user, sep, pw = p.partition(":")
+        if not sep or not user or not pw:
+            fail("认证信息格式应为 用户名:密码")
+        out.append((user, pw))
+    return out
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认仅本机；其他地址必须设置认证）"),
+    port: int = typer.Option(7860, "--port", help="端口"),
+    auth: Optional[str] = typer.Option(None, "--auth", help="登录认证 用户名:密码"),
+    auth_file: Optional[Path] = typer.Option(None, "--auth-file", help="认证文件，每行一个 用户名:密码"),
+    sample: bool = typer.Option(True, "--sample/--no-sample", help="语料库为空时导入随附的示例语料"),
+) -> None:
+    """启动网页界面（检索、检查、范例、语料、起草）。"""
+    t0 = time.perf_counter()
+    creds = parse_auth(auth, auth_file)
+    if not is_loopback(host) and not creds:
+        fail(f"监听 {host} 会让其他机器访问本服务，必须用 --auth 用户名:密码 或 --auth-file 设置登录认证")
+    from assistant.home import home
+
+    h = home()
+    # uploads land inside the data dir; no calls home to analytics
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(h / "app-uploads"))
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    try:
+        import gradio  # noqa: F401
+    except ImportError:
+        fail("未安装 Gradio。请运行 pip install 'jixiao[app]'")
+    from assistant.app_service import ensure_ready
+    from corpus.errors import CorpusError
+    from index.errors import SearchIndexError
+    from ui.app import CSS, build_app
+
+    bars: dict[str, object] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not progress_enabled():
+            return
+        from tqdm import tqdm
+
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, leave=False, dynamic_ncols=True)
+        bar.total, bar.n = total, done
+        bar.refresh()
+
+    try:
+        rep = ensure_ready(h, sample=sample, say=lambda m: typer.echo(m), progress=progress)
+    except (CorpusError, SearchIndexError) as exc:
+        fail(str(exc))
+    finally:
+        for bar in bars.values():
+            bar.close()
+    for path, reason in rep.failed:
+        typer.echo(f"  失败：{path}：{reason}", err=True)
+    demo = build_app(h)
+    demo.queue(default_concurrency_limit=2)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    typer.echo(f"数据目录：{h}；准备用时 {time.perf_counter() - t0:.1f} 秒。")
+    typer.echo(f"正在启动：http://{shown}:{port}（按 Ctrl+C 停止）")
+    demo.launch(
+        server_name=host, server_port=port, auth=creds or None, auth_message="请输入 jixiao 的用户名和密码",
+        max_file_size=MAX_FILE_SIZE, allowed_paths=[], show_error=False, quiet=False, share=False,
+        css=CSS, footer_links=[], ssr_mode=False,
+    )

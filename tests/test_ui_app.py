@@ -1,0 +1,147 @@
+"""The app factory builds and its handlers return the right content when called directly."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import SEED_000
+
+pytest.importorskip("gradio", reason="Gradio is not installed (pip install 'jixiao[app]')")
+
+
+@pytest.fixture(scope="module")
+def app_home(tmp_path_factory):
+    """A home with the sample corpus ingested and a lexical index built."""
+    from assistant.app_service import ensure_ready
+
+    home = tmp_path_factory.mktemp("apphome")
+    rep = ensure_ready(home, sample=True)
+    assert rep.ingested > 30 and rep.index_built
+    return home
+
+
+def test_build_app(app_home):
+    import gradio as gr
+
+    from ui.app import build_app
+
+    demo = build_app(app_home)
+    assert isinstance(demo, gr.Blocks)
+    labels = {getattr(b, "label", None) for b in demo.blocks.values()}
+    assert {"检索", "检查", "范例", "语料", "起草"} <= labels
+
+
+def test_build_app_on_empty_home(tmp_path):
+    from ui.app import build_app, semantic_banner
+
+    build_app(tmp_path / "empty")
+    assert "还没有检索索引" in semantic_banner(tmp_path / "empty")
+
+
+def test_search_shows_result_with_provenance(app_home):
+    from ui.app import search_results
+
+    out, picks = search_results(app_home, "起重机械 检查次数", ptype="指标")
+    assert "<mark>" in out and "起重机械" in out
+    assert "出处：" in out and "虹川区建设工程质量安全监督站" in out
+    assert re.search(r"编号 [0-9a-f]{16}", out) and re.search(r"第\d+(–\d+)?行", out)
+    assert "同样措辞用于" in out  # usage count and value spread
+    assert "语义检索未开启" in out  # the notice, with how to turn it on
+    assert picks and re.fullmatch(r"[0-9a-f]{16}:\d+", picks[0][1])
+
+
+def test_search_filters_and_errors(app_home):
+    from ui.app import search_results
+
+    out, picks = search_results(app_home, "起重机械", ptype="指标", years="2023")
+    assert picks and "2023年" in out and "2021年" not in out
+    out, picks = search_results(app_home, "起重机械", years="20x")
+    assert not picks and "年度" in out and "jx-error" in out
+    out, _ = search_results(app_home, "   ")
+    assert "请输入检索词" in out
+
+
+def test_results_escape_html(app_home):
+    from ui.app import highlight, search_results
+
+    assert highlight("<b>起重</b>", ["起重"]) == "&lt;b&gt;<mark>起重</mark>&lt;/b&gt;"
+    out, _ = search_results(app_home, "<script>alert(1)</script>")
+    assert "<script>" not in out
+
+
+def test_source_view_marks_the_line(app_home):
+    from ui.app import search_results, source_view
+
+    _, picks = search_results(app_home, "起重机械", ptype="指标")
+    fid, _, line = picks[0][1].partition(":")
+    out = source_view(app_home, fid, int(line))
+    assert "jx-src-target" in out and fid in out and "起重机械" in out
+    assert "jx-error" in source_view(app_home, "ffffffffffff")
+
+
+def test_check_upload_seed000_shows_c02(app_home):
+    from ui.app import check_upload
+
+    out = check_upload(app_home, str(SEED_000))
+    assert "C-02" in out
+    assert "项目：安全质量监督查处" in out
+    assert "规则说明" in out and "依据：" in out
+    assert "语料范例" in out  # a well-formed corpus indicator of the same 二级
+
+
+def test_check_upload_refuses_other_types(app_home, tmp_path):
+    from ui.app import check_upload
+
+    bad = tmp_path / "x.exe"
+    bad.write_bytes(b"MZ")
+    assert "不支持的文件类型" in check_upload(app_home, str(bad))
+    assert "请先上传" in check_upload(app_home, None)
+
+
+def test_exemplars_split_good_and_bad(app_home):
+    from ui.app import exemplar_view
+
+    out = exemplar_view(app_home, "产出", "质量")
+    assert "规范写法" in out and "有问题的写法" in out
+    assert "C-02" in out  # a flawed quality row counting reports
+
+
+def test_stats_and_index_status(app_home):
+    from ui.app import index_status_view, stats_view
+
+    summary, years, kinds, units, cats = stats_view(app_home)
+    assert "34 个文件" in summary
+    assert years["文件数"].sum() == 34 and cats["指标数"].sum() > 300
+    st = index_status_view(app_home)
+    assert "语义检索 未开启" in st and "与语料库一致" in st
+
+
+def test_ingest_upload_lists_failures(app_home, tmp_path):
+    from ui.app import ingest_files, index_status_view
+
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"not a pdf")
+    out = ingest_files(app_home, [str(SEED_000), str(bad)])
+    assert "入库 1 个" in out and "000_5c8e543f8e6d7888.txt" in out
+    assert "broken.pdf" in out and "失败" in out
+    assert "与语料库一致" in index_status_view(app_home)
+    assert "重复跳过 1 个" in ingest_files(app_home, [str(SEED_000)])
+
+
+def test_draft_rollover_and_word_export(app_home):
+    pytest.importorskip("assistant.drafting", reason="assistant.drafting is not built yet")
+    import docx
+
+    from ui.app import draft_export, draft_rollover_view
+
+    report, filing_json = draft_rollover_view(app_home, "在建工程质量安全监督抽查")
+    assert "结转草稿" in report and '"projects"' in filing_json
+    edited = filing_json.replace("在建工程质量安全监督抽查", "在建工程质量安全监督抽查（改）", 1)
+    path, msg = draft_export(app_home, edited)
+    assert path and path.endswith(".docx") and str(app_home) in path and "已导出" in msg
+    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    text += "\n".join(c.text for t in docx.Document(path).tables for r in t.rows for c in r.cells)
+    assert "（改）" in text
+    assert draft_export(app_home, "{not json")[0] is None

@@ -1,0 +1,1 @@
+"""The Gradio web app (imported lazily by `jixiao serve`)."""
