@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from corpus.models import DocNumber
 
@@ -157,6 +157,41 @@ def find_year(text: str) -> Optional[int]:
     compact = re.sub(r"(?<=\d)\s+(?=\d)", "", text)
     m = re.search(r"((?:19|20)\d{2})\s*年", compact)
     return int(m.group(1)) if m else None
+
+
+# a year written out in prose (2018年, 2018年度) or short (19年度); not inside 〔2019〕-style document numbers
+_PROSE_YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+_PROSE_YEAR2 = re.compile(r"(?<![\d〔【\[（(])(\d{2})(?=年度)")
+
+
+class DatedSentence(NamedTuple):
+    """A sentence naming a year: the year, the sentence, and the few characters right after the year."""
+
+    year: int
+    sentence: str
+    after: str
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (between 。；; or line breaks) holding text[start:end]."""
+    left = max(text.rfind(c, 0, start) for c in "。；;\n") + 1
+    rights = [i for i in (text.find(c, end) for c in "。；;\n") if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    return text[left:right].strip()
+
+
+def dated_sentences(text: str) -> list[DatedSentence]:
+    """Every year written in prose with its sentence: four-digit years first, then '19年度'-style ones.
+
+    Example:
+        >>> [d.year for d in dated_sentences("2018年度总共抽检了357组样品；19年度抽检了400组。")]
+        [2018, 2019]
+    """
+    out = [DatedSentence(int(m.group(1)), sentence_around(text, m.start(), m.end()), text[m.end():m.end() + 4])
+           for m in _PROSE_YEAR4.finditer(text)]
+    out += [DatedSentence(2000 + int(m.group(1)), sentence_around(text, m.start(), m.end()), text[m.end():m.end() + 4])
+            for m in _PROSE_YEAR2.finditer(text)]
+    return out
 
 
 def compact(text: str) -> str:

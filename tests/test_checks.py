@@ -163,3 +163,83 @@ def test_lexicon_from_home(tmp_path, monkeypatch):
         assert "一般化" in load_lexicon().words("vague")
     finally:
         set_home(None)
+
+
+def _self_eval(*rows: Indicator) -> Filing:
+    return Filing(kind="self_evaluation", year=2023, source=SourceInfo(path="t", sha256="", format="txt"),
+                  projects=[Project(name="p", indicators=list(rows))])
+
+
+def _row(name: str, target: str, actual: str, cat: str = "产出", sub: str = "数量") -> Indicator:
+    return Indicator(level1=f"{cat}指标", level2=f"{sub}指标", name=name, raw_value=target, actual=actual,
+                     category=cat, subcategory=sub)
+
+
+def test_v07_targets_possibly_set_ex_post():
+    same = _self_eval(_row("检查项目数", "=30个", "30个"), _row("培训人次", "≥100人次", "100人次"),
+                      _row("验收合格率", "=100%", "100%", sub="质量"))
+    (f,) = check_filing(same, rules=["V-07"], lexicon=LEX)
+    assert f.severity == "info" and "事后" in f.message
+    differ = _self_eval(_row("检查项目数", "=30个", "32个"), _row("培训人次", "≥100人次", "100人次"),
+                        _row("验收合格率", "=100%", "100%", sub="质量"))
+    assert check_filing(differ, rules=["V-07"], lexicon=LEX) == []
+
+
+def _with_text(text: str, kind: str = "self_evaluation", year: int = 2023, section: str = "narrative") -> Filing:
+    from corpus.models import Evaluation, Section
+
+    sec = Section(kind=section, title="工作情况", text=text)
+    if kind == "self_evaluation":
+        return Filing(kind=kind, year=year, source=SourceInfo(path="t", sha256="", format="txt"),
+                      evaluation=Evaluation(sections=[sec]))
+    return Filing(kind=kind, year=year, source=SourceInfo(path="t", sha256="", format="txt"),
+                  projects=[Project(name="p", sections=[sec])])
+
+
+def test_b08_subtotals_must_add_up():
+    bad = _with_text("全年下发整改通知390份（上平台项目通知298份，未上平台项目通知90份）。")
+    (f,) = check_filing(bad, rules=["B-08"], lexicon=LEX)
+    assert "388份" in f.message and "390份" in f.message
+    for ok in ("全年下发整改通知390份（上平台项目通知298份，未上平台项目通知92份）。",
+               "全年下发整改通知390份（含上平台项目通知298份）。",
+               "全年共开展考评4次，一季度考评27个项目，二季度考评24个项目，三季度考评30个项目，四季度考评20个项目。",
+               "全年共开展考评4次。每季度考评一次，一季度工作重点是……"):
+        assert check_filing(_with_text(ok), rules=["B-08"], lexicon=LEX) == [], ok
+
+
+def test_b08_count_vs_enumerated_rounds():
+    bad = _with_text("共组织专项检查3次，第一次检查20个工地，第二次检查18个工地。")
+    (f,) = check_filing(bad, rules=["B-08"], lexicon=LEX)
+    assert "共3次" in f.message and "2次" in f.message
+
+
+def test_t03_stale_figures_only_two_years_back():
+    old = _with_text("2019年度共抽检样品357组。", kind="target_table", year=2021, section="overview")
+    assert [f.rule_id for f in check_filing(old, rules=["T-03"], lexicon=LEX)] == ["T-03"]
+    for text in ("2020年度共抽检样品357组。", "2018年以来累计抽检样品3570组。", "依据《2018年检测规程》开展抽检。"):
+        f = _with_text(text, kind="target_table", year=2021, section="overview")
+        assert check_filing(f, rules=["T-03"], lexicon=LEX) == [], text
+    assert check_filing(_with_text("2019年度共抽检样品357组。", year=2021, section="overview"), rules=["T-03"], lexicon=LEX) == []
+
+
+def test_s10_rate_consistency_compares_only_coverage_rates():
+    bad = _filing(_ind("产出指标", "数量指标", "监督抽检覆盖率", "≥5%", "产出", "数量"),
+                  _ind("产出指标", "数量指标", "建材监督抽检率", "=30%", "产出", "数量"))
+    assert [f.rule_id for f in check_filing(bad, rules=["S-10"], lexicon=LEX)] == ["S-10"]
+    ok = _filing(_ind("产出指标", "数量指标", "监督抽检覆盖率", "≥5%", "产出", "数量"),
+                 _ind("产出指标", "质量指标", "建材监督抽检合格率", "≥85%", "产出", "质量"),
+                 _ind("产出指标", "数量指标", "实体监督抽检率", "=12%", "产出", "数量"))
+    assert check_filing(ok, rules=["S-10"], lexicon=LEX) == []
+
+
+def test_t01_reads_header_fields():
+    f = _filing(_ind("产出指标", "数量指标", "检查项目数", "=30个", "产出", "数量"))
+    f.projects[0].header["name"] = "20 23 年度监督检查"
+    (hit,) = check_filing(f, rules=["T-01"], lexicon=LEX)
+    assert "表头" in hit.location
+
+
+def test_new_rules_listed():
+    infos = {r.id: r for r in rule_infos()}
+    assert {"B-08", "T-03", "S-10"} <= set(infos)
+    assert infos["T-03"].basis == "convention" and infos["S-10"].basis == "convention"

@@ -223,3 +223,32 @@ def test_004_e09_unsigned(seed004):
 def test_004_t01_t02_hygiene(seed004):
     assert _hits(seed004, "T-01", None, "。。")
     assert _hits(seed004, "T-02", None, "今年至今")
+
+
+def test_004_t01_year_split_by_space_in_title(seed004):
+    (f,) = _hits(seed004, "T-01", None, "20 23")
+    assert f.location == "标题" and f.severity == "info"
+
+
+def test_004_b08_four_rounds_but_three_quarters(seed004):
+    (f,) = _hits(seed004, "B-08", None, "考评4次")
+    assert f.severity == "warn" and "共4次" in f.message and "3个季度" in f.message
+
+
+def test_004_b08_reconciling_subtotals_pass(seed004):
+    # 390 = 298 + 92, 37 = 30 + 7, 17 = 15 + 2 all add up: only the 考评4次 finding may appear
+    assert [f.text[:12] for f in _hits(seed004, "B-08")] == ["共开展安全生产和质量管理"]
+    assert not [f for f in seed004 if f.rule_id == "B-08" and ("390份" in f.text or "37份" in f.text)]
+
+
+def test_000_p3_t03_stale_2018_figures_in_2020_form(seed000):
+    (f,) = _hits(seed000, "T-03", 2, "357组样品")
+    assert f.severity == "info" and f.basis == "convention" and "并非成文规定" in f.message
+    assert "2018" in f.message and "2019" in f.message
+    assert not _hits(seed000, "T-03", 1)  # 2019年工作重点 in a 2020 form is last year's, not stale
+
+
+def test_000_p3_s10_sampling_rates_disagree(seed000):
+    (f,) = _hits(seed000, "S-10", 2)
+    assert f.severity == "warn" and "监督抽检覆盖率" in f.message and "30%" in f.message
+    assert "合格率" not in f.text

@@ -19,13 +19,11 @@ from typing import Optional
 from assistant.drafting.checking import attach_findings
 from assistant.drafting.models import Change, Citation, Draft, DraftError, placeholder
 from corpus.models import Filing, Indicator, Project, SourceInfo
+from corpus.normalize import dated_sentences
 
 log = logging.getLogger(__name__)
 
 EXECUTED_PLACEHOLDER = placeholder("上年预算执行数")
-# a year written out (2018年, 2018年度) or short (19年度) inside prose or indicator names
-_YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
-_YEAR2 = re.compile(r"(?<![\d〔【\[（(])(\d{2})(?=年度)")
 
 
 def _norm(name: str) -> str:
@@ -47,22 +45,9 @@ def _shift(d: Optional[date], delta: int) -> Optional[date]:
         return d.replace(year=d.year + delta, day=28)
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in "。；;\n") + 1
-    rights = [i for i in (text.find(c, end) for c in "。；;\n") if i != -1]
-    right = min(rights) + 1 if rights else len(text)
-    return text[left:right].strip()
-
-
 def stale_phrases(text: str, from_year: int, to_year: int) -> list[str]:
     """Sentences in `text` naming a year before `to_year` (statistics that may be out of date)."""
-    out: list[str] = []
-    for m in _YEAR4.finditer(text):
-        if int(m.group(1)) < to_year:
-            out.append(_sentence_around(text, m.start(), m.end()))
-    for m in _YEAR2.finditer(text):
-        if 2000 + int(m.group(1)) < to_year:
-            out.append(_sentence_around(text, m.start(), m.end()))
+    out = [d.sentence for d in dated_sentences(text) if d.year < to_year]
     seen: set[str] = set()
     return [s for s in out if not (s in seen or seen.add(s))]
 

@@ -1,3 +1,5 @@
 """Importing this package registers every rule."""
 
-from assistant.checks.rules import goals, hygiene, legal, money, placement, selfeval, structure, values  # noqa: F401
+from assistant.checks.rules import (  # noqa: F401
+    goals, hygiene, legal, money, narrative, placement, selfeval, structure, values,
+)

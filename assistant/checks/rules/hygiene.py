@@ -1,4 +1,4 @@
-"""I. Text hygiene: T-01, T-02."""
+"""I. Text hygiene: T-01, T-02 (T-03 stale figures lives in narrative.py with B-08)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ def _texts(ctx: FilingContext):
     if f.title:
         yield "标题", f.title, None
     for p in f.projects:
+        for key, value in p.header.items():
+            if isinstance(value, str) and value.strip():
+                yield f"项目「{p.name}」表头 {key}", value, p.span
         for s in p.sections:
             yield f"项目「{p.name}」栏目 {s.title}", s.text, s.span
     if f.evaluation:
@@ -31,7 +34,7 @@ def _texts(ctx: FilingContext):
 @rule(
     "T-01", "PUNCT", "info", "convention", "O",
     "实际填报中观察到的问题",
-    "不要出现重复标点（“。。”）、年份或数字中间的空格（“20 23”）。",
+    "标题、表头和正文不要出现重复标点（“。。”）、年份或数字中间的空格（“20 23”）。",
     scope="filing",
 )
 def t01(ctx: FilingContext) -> Iterator[Hit]:

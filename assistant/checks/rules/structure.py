@@ -1,4 +1,4 @@
-"""A. Table structure: S-01 … S-09."""
+"""A. Table structure: S-01 … S-10."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Iterator
 from assistant.checks.engine import ProjectContext
 from assistant.checks.layout import ALLOWED_L2, LAYOUT_ZH
 from assistant.checks.registry import Hit, rule
-from assistant.checks.rules._util import base_name, bigrams, clip, loc
+from assistant.checks.rules._util import PERCENT_UNITS, base_name, bigrams, clip, is_rate_name, loc, read_value
 from corpus.models import SourceSpan
 
 _COST = {"成本", "经济成本", "社会成本", "生态环境成本"}
@@ -268,3 +268,49 @@ def s09(ctx: ProjectContext) -> Iterator[Hit]:
                 f"在「{LAYOUT_ZH[ctx.layout]}」格式中，二级指标「{r.level2}」不属于一级指标「{r.level1}」。请移到正确的一级指标下。",
                 location=loc(r), text=f"{r.level1}/{r.level2}", span=r.span,
             )
+
+
+# S-10: sampling/coverage rates of one activity (抽检, 检查 …) whose targets disagree
+_RATE_ACTIVITIES = ("抽检", "抽查", "检查", "巡查", "检测", "监测", "督查")
+_NOT_COVERAGE = ("合格", "达标", "优良", "满意", "完成", "整改", "处置", "及时", "准确", "正确", "通过", "发生", "事故",
+                 "提升", "提高", "增长", "下降", "降低", "结案", "办结", "出具", "问题")
+_RATE_FACTOR = 3.0
+
+
+def _coverage_rate(r) -> tuple[str, float] | None:
+    """(activity, percent) for a row like '建材监督抽检率 =30%' or '监督抽检覆盖率 ≥5%'."""
+    name = base_name(r.name)
+    if not is_rate_name(name) or any(w in name for w in _NOT_COVERAGE):
+        return None
+    activity = next((a for a in _RATE_ACTIVITIES if a in name), None)
+    q = read_value(r.raw_value)
+    if activity is None or q.shape != "number" or not q.number or q.high is not None:
+        return None
+    if not q.unit.startswith(PERCENT_UNITS):
+        return None
+    return activity, q.number
+
+
+@rule(
+    "S-10", "RATE_CONSISTENCY", "warn", "convention", "O",
+    "S6 共性指标体系框架“绩效指标明确性”的延伸；相差3倍的阈值是经验值（种子文件 000 项目3），并非成文规定",
+    "同一项目中针对同一工作（如“抽检”）的覆盖类比率指标，目标值应口径一致；相差3倍以上时多半是分母不同或数字有误。",
+)
+def s10(ctx: ProjectContext) -> Iterator[Hit]:
+    groups: dict[str, list] = defaultdict(list)
+    for r in ctx.rows:
+        got = _coverage_rate(r)
+        if got:
+            groups[got[0]].append((got[1], r))
+    for activity, items in groups.items():
+        if len(items) < 2:
+            continue
+        (lo, rlo), (hi, rhi) = min(items, key=lambda x: x[0]), max(items, key=lambda x: x[0])
+        if hi / lo <= _RATE_FACTOR:
+            continue
+        yield Hit(
+            f"同是“{activity}”的比率指标，「{clip(rlo.name, 30)}」目标{rlo.raw_value}，而「{clip(rhi.name, 30)}」目标{rhi.raw_value}，"
+            f"相差{hi / lo:.0f}倍。请核对两者的分母（口径）是否一致；口径不同的请在名称中写明，数字有误的请统一（经验提示，并非成文规定）。",
+            location=loc(rlo), text=f"{rlo.name} {rlo.raw_value}；{rhi.name} {rhi.raw_value}",
+            span=rlo.span,
+        )

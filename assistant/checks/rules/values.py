@@ -8,7 +8,7 @@ from typing import Iterator
 from assistant.checks.engine import ProjectContext
 from assistant.checks.registry import Hit, rule
 from assistant.checks.rules._util import (
-    COUNT_UNITS, DURATION_UNITS, MONEY_UNITS, PERCENT_UNITS, RANGE_RE, ascii_comparator, base_name, clip,
+    COMPARATOR_RE, COUNT_UNITS, DURATION_UNITS, MONEY_UNITS, PERCENT_UNITS, RANGE_RE, ascii_comparator, base_name, clip,
     is_count_name, is_rate_name, is_time_name, loc, read_value,
 )
 
@@ -190,11 +190,23 @@ def v07(ctx: ProjectContext) -> Iterator[Hit]:
             yield Hit(f"「{r.name}」没有填写实际完成值。请填写年末实际完成值。", location=loc(r), text=r.raw_value, span=r.span)
         elif not r.raw_value.strip():
             yield Hit(f"「{r.name}」没有填写年度指标值。请填写年初设定的目标值。", location=loc(r), text=r.actual or "", span=r.span)
-    if len(with_actual) == len(rows) and len(rows) >= 3 and all(r.actual.strip() == r.raw_value.strip() for r in rows):
+    both = [r for r in rows if (r.actual or "").strip() and r.raw_value.strip()]
+    if len(both) >= 3 and len(both) == len(rows) and all(_same_wording(r.raw_value, r.actual) for r in both):
+        first, last = both[0].span, both[-1].span
+        span = first.model_copy(update={"line_end": last.line_end}) if first and last else None
         yield Hit(
-            "所有指标的实际完成值与指标值写法完全相同，指标值可能是事后按完成情况设定的。请核对年初批复的绩效目标表。",
-            location="定量指标表", severity="info",
+            f"全部{len(both)}行的实际完成值与年度指标值一字不差（如「{both[0].name}」{both[0].raw_value}），"
+            "指标值可能是年末按完成情况事后设定的。请核对年初批复的目标表，按原定目标值填写A栏。",
+            location="定量指标表", text="；".join(f"{r.name} {r.raw_value} / {r.actual}" for r in both[:4]),
+            span=span, severity="info",
         )
+
+
+def _same_wording(target: str, actual: str) -> bool:
+    """'=30个' and '30个' read the same; '≥90%' and '95%' do not."""
+    def norm(x: str) -> str:
+        return re.sub(r"\s+", "", COMPARATOR_RE.sub("", x.replace("％", "%")))
+    return norm(target) == norm(actual)
 
 
 _TIMELY_WORDS = ("及时", "按期", "按时", "准时")
