@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from corpus.models import Indicator, SourceSpan
-from corpus.normalize import compact, looks_like_value, split_value
+from corpus.normalize import compact, first_number, looks_like_value, split_value
 from corpus.readers.base import Line
 
 # label (compact, without a trailing 指标/目标) -> canonical category
@@ -127,8 +127,8 @@ class _State:
         extra = {}
         for role, cell in zip(self.roles[1:], values[1:]):
             extra[role] = cell.strip() or None
-        weight = _to_float(extra.get("weight"))
-        score = _to_float(extra.get("score"))
+        weight = first_number(extra.get("weight"))
+        score = first_number(extra.get("score"))
         indicator = Indicator(
             raw_name=compact(name),
             level1=self.level1,
@@ -150,13 +150,6 @@ class _State:
         if extra.get("deviation"):
             indicator.deviation = extra["deviation"]
         self.rows.append(indicator)
-
-
-def _to_float(text: Optional[str]) -> Optional[float]:
-    if not text:
-        return None
-    m = re.search(r"-?\d+(?:\.\d+)?", text)
-    return float(m.group(0)) if m else None
 
 
 def _span(lines: list[Line]) -> Optional[SourceSpan]:

@@ -194,6 +194,12 @@ def dated_sentences(text: str) -> list[DatedSentence]:
     return out
 
 
+def first_number(text: Optional[str]) -> Optional[float]:
+    """The first number in a cell ('92.5', '得分 8', '95%'), or None."""
+    m = re.search(r"-?\d+(?:\.\d+)?", text or "")
+    return float(m.group(0)) if m else None
+
+
 def compact(text: str) -> str:
     """Remove all whitespace (for matching labels across wrapped lines)."""
     return re.sub(r"\s+", "", text)

@@ -5,7 +5,7 @@ spending plans and the re-joining of lines that PDF extraction wrapped.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from corpus.models import LegalBasis, Section, SourceSpan, SpendingStep
 from corpus.normalize import compact, find_doc_numbers, parse_money
@@ -131,7 +131,7 @@ def _fields_from_cells(line: Line, labels: dict[str, str], found: dict[str, tupl
 
 # --- sections -----------------------------------------------------------------
 
-def split_sections(lines: list[Line], stop: Optional[callable] = None) -> list[tuple[str, str, list[Line], str]]:
+def split_sections(lines: list[Line], stop: Optional[Callable[[Line], bool]] = None) -> list[tuple[str, str, list[Line], str]]:
     """(kind, title, body lines, text on the heading line) for each known section.
 
     A section runs to the next heading or to the first line for which `stop` is true.

@@ -23,7 +23,7 @@ from corpus.models import (
     Section,
     SourceInfo,
 )
-from corpus.normalize import compact, find_year, parse_date, parse_money
+from corpus.normalize import compact, find_year, first_number, parse_date, parse_money
 from corpus.parsers.common import extract_fields, span_of
 from corpus.readers.base import ExtractedText, Line
 
@@ -72,7 +72,7 @@ def parse_self_evaluation(doc: ExtractedText, source: SourceInfo) -> Filing:
     evaluation.staffing_authorized = _int(text_of("staffing_authorized"))
     evaluation.staffing_actual = _int(text_of("staffing_actual"))
     evaluation.duties = text_of("duties")
-    evaluation.score = _float(text_of("score"))
+    evaluation.score = first_number(text_of("score"))
     if evaluation.score is None:
         evaluation.score = _total_row_score(lines)
     evaluation.grade = compact(text_of("grade") or "") or None
@@ -138,7 +138,7 @@ def _total_row_score(lines: list[Line]) -> Optional[float]:
     for line in lines:
         cells = [compact(c) for c in (line.cells or []) if compact(c)]
         if cells and cells[0] in ("总分", "合计得分", "自评总分") and len(cells) >= 2:
-            return _float(cells[-1])
+            return first_number(cells[-1])
         m = re.match(r"^\s*总分\s*[：:]?\s*(?:\d+(?:\.\d+)?\s+)?(\d+(?:\.\d+)?)\s*$", line.text) if not line.cells else None
         if m:
             return float(m.group(1))
@@ -148,11 +148,6 @@ def _total_row_score(lines: list[Line]) -> Optional[float]:
 def _int(text: Optional[str]) -> Optional[int]:
     m = re.search(r"\d+", text or "")
     return int(m.group(0)) if m else None
-
-
-def _float(text: Optional[str]) -> Optional[float]:
-    m = re.search(r"\d+(?:\.\d+)?", text or "")
-    return float(m.group(0)) if m else None
 
 
 # --- money tables (department-wide reports) --------------------------------------
@@ -165,9 +160,7 @@ def _money_tables(lines: list[Line], evaluation: Evaluation) -> None:
         joined = compact(line.text)
         title = next((t for t in MONEY_TABLES if t in joined and (not cells or len([c for c in cells if c]) <= 3)), None)
         if title and not _ORG_ROW.match(joined):
-            current = MONEY_TABLES[title]
-            if "三公经费" in joined or "固定资产" in joined:
-                pass  # these tables have no title row of their own: the header names them
+            current = MONEY_TABLES[title]  # 三公经费/固定资产 are named by their header row
             unit = "元" if "（元）" in joined or "(元)" in joined else "万元"
             continue
         if current is None or not cells:
@@ -256,9 +249,9 @@ def _project_funds(lines: list[Line]) -> tuple[Budget, Optional[dict]]:
             budget.executed = parse_money(row.get("全年执行数", ""), default_unit=unit)
             budget.span = span_of([line])
             execution = {
-                "weight": _float(row.get("分值")),
-                "rate_percent": _float(row.get("执行率")),
-                "score": _float(row.get("得分")),
+                "weight": first_number(row.get("分值")),
+                "rate_percent": first_number(row.get("执行率")),
+                "score": first_number(row.get("得分")),
             }
         else:
             source = {"当年财政拨款": "财政拨款", "财政拨款": "财政拨款", "上年结转资金": "上年结转",
