@@ -72,7 +72,8 @@ def ingest(
         report = ingest_paths(store, paths, progress=progress)
         if bar is not None:
             bar.close()
-        _after_ingest(report)
+        if report.changed_ids() or report.replaced:
+            after_corpus_change()
     typer.echo(
         f"入库完成：新增 {len(report.parsed)}，替换 {len(report.replaced)}，重复跳过 {len(report.duplicates)}，"
         f"失败 {len(report.failed)}" + (f"，非支持格式跳过 {len(report.skipped)}" if report.skipped else "")
@@ -85,13 +86,40 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _after_ingest(report) -> None:
-    """Hook for keeping derived data (the search index) current; see assistant.cli_search."""
-    for hook in AFTER_INGEST:
-        hook(report)
+def after_corpus_change() -> None:
+    """Keep derived data (the search index) current after filings were added, replaced or
+    removed; the hooks live with what they maintain (see assistant.cli_search)."""
+    for hook in AFTER_CORPUS_CHANGE:
+        hook()
 
 
-AFTER_INGEST: list = []
+AFTER_CORPUS_CHANGE: list = []
+
+
+@corpus_app.command("remove")
+def corpus_remove(
+    filing_ids: List[str] = typer.Argument(..., help="要移除的文件编号（corpus list 第一列，可写前缀）"),
+) -> None:
+    """从语料库移除文件（检索索引随之更新，其余段落不重新嵌入）。"""
+    from assistant.home import open_store
+    from corpus.errors import CorpusError
+
+    removed = []
+    with open_store() as store:
+        for prefix in filing_ids:
+            try:
+                fid = store.resolve_id(prefix)
+                store.delete(fid)
+            except CorpusError as exc:
+                typer.echo(f"  未移除：{exc}", err=True)
+                continue
+            removed.append(fid)
+            typer.echo(f"已移除：{fid}")
+        if removed:
+            after_corpus_change()
+    typer.echo(f"共移除 {len(removed)} 个文件。")
+    if len(removed) < len(filing_ids):
+        raise typer.Exit(1)
 
 
 @corpus_app.command("list")
@@ -185,7 +213,8 @@ def sample(quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进
         fail(f"找不到示例语料目录 {folder}")
     with open_store() as store:
         report = ingest_paths(store, [folder])
-        _after_ingest(report)
+        if report.changed_ids() or report.replaced:
+            after_corpus_change()
         stats = store.stats()
     typer.echo(f"示例语料已入库到 {home()}：新增 {len(report.parsed)}，重复跳过 {len(report.duplicates)}，失败 {len(report.failed)}")
     for path, reason in report.failed:

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from assistant.cli_app import app, fail, progress_enabled
-from assistant.cli_corpus import AFTER_INGEST
+from assistant.cli_corpus import AFTER_CORPUS_CHANGE
 
 index_app = typer.Typer(help="构建和查看检索索引。", no_args_is_help=True)
 app.add_typer(index_app, name="index")
@@ -215,14 +215,11 @@ def _format_hit(hit) -> str:
     return "\n".join(lines)
 
 
-def _after_ingest(report) -> None:
-    """Keep an existing index current after `jixiao ingest` (does nothing if none was built)."""
+def _update_after_change() -> None:
+    """Keep an existing index current after the corpus changed (does nothing if none was built)."""
     from assistant import search_service as svc
     from index.errors import SearchIndexError
 
-    if not (report.changed_ids() or report.replaced):
-        # deletions are not reported by ingest; a later update/build picks them up
-        return
     try:
         result = svc.update()
     except SearchIndexError as exc:
@@ -234,4 +231,4 @@ def _after_ingest(report) -> None:
     _echo_update(result)
 
 
-AFTER_INGEST.append(_after_ingest)
+AFTER_CORPUS_CHANGE.append(_update_after_change)

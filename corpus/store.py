@@ -168,12 +168,21 @@ class CorpusStore:
 
     def get(self, fid: str) -> Filing:
         """A stored filing by id (or unique id prefix)."""
-        rows = self._db.execute("SELECT record FROM filings WHERE id LIKE ?", (fid + "%",)).fetchall()
-        if not rows:
+        full = self.resolve_id(fid)
+        row = self._db.execute("SELECT record FROM filings WHERE id = ?", (full,)).fetchone()
+        if row is None:  # removed between the two reads
             raise NotFound(f"语料库中没有编号为 {fid} 的文件（用 jixiao corpus list 查看编号）")
-        if len(rows) > 1:
-            raise NotFound(f"编号前缀 {fid} 对应 {len(rows)} 个文件，请写得更长")
-        return Filing.model_validate_json(rows[0][0])
+        return Filing.model_validate_json(row[0])
+
+    def resolve_id(self, prefix: str) -> str:
+        """The full id of the one stored filing whose id starts with `prefix`."""
+        ids = [r[0] for r in self._db.execute(
+            "SELECT id FROM filings WHERE substr(id, 1, ?) = ?", (len(prefix), prefix)).fetchall()]
+        if not prefix or not ids:
+            raise NotFound(f"语料库中没有编号为 {prefix} 的文件（用 jixiao corpus list 查看编号）")
+        if len(ids) > 1:
+            raise NotFound(f"编号前缀 {prefix} 对应 {len(ids)} 个文件，请写得更长")
+        return ids[0]
 
     def list(
         self, kind: Optional[str] = None, unit: Optional[str] = None, year: Optional[int] = None

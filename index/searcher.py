@@ -181,13 +181,13 @@ def _write_folder(
 
 
 def _rows(passages: list[Passage], tokenizer: DomainTokenizer, progress: Optional[Progress]) -> list[dict]:
+    tokens = tokenizer.tokenize_many(
+        [p.text for p in passages], progress=(lambda d, t: progress("分词", d, t)) if progress else None)
     rows = []
-    for i, p in enumerate(passages):
+    for p, toks in zip(passages, tokens):
         row = p.model_dump()
-        row["tokens"] = tokenizer.tokenize(p.text)
+        row["tokens"] = toks
         rows.append(row)
-        if progress and (i % 500 == 0 or i == len(passages) - 1):
-            progress("分词", i + 1, len(passages))
     return rows
 
 
@@ -411,6 +411,10 @@ class SearchIndex:
             if value:
                 v = value.strip()
                 hit = self._cols[canon_col].match(lambda x: x == v) | self._cols[raw_col].match(lambda x: v in x)
+                if raw_col == "level1":
+                    # Older layouts file a category one level down (效果目标 › 满意度): a
+                    # reviewer asking for 满意度 wants those rows too.
+                    hit |= self._cols["subcategory"].match(lambda x: x == v)
                 if not hit.any():
                     known = sorted(set(self._cols[canon_col].values) - {""})
                     raise BadFilter(f"{label}“{value}”在索引中不存在。可选：{'、'.join(known[:20]) or '（索引中没有指标）'}")

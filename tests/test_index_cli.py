@@ -70,6 +70,15 @@ def test_ingest_keeps_index_current_and_status_reports_stale(tmp_path):
     assert "索引已过期" in r.output
     assert "删除 0" not in run(home, "index", "update").output
     assert "与语料库一致" in run(home, "index", "status").output
+    # `corpus remove` updates the index itself: the filing's passages are gone at once
+    assert "索引已更新：新增 1 个文件" in run(home, "ingest", "-q", str(sample)).output
+    sample_id = next(i for i in json.loads(run(home, "corpus", "list", "--json").output) if i["path"].endswith(sample.name))["id"]
+    assert run(home, "search", "满意度", "--json").output.count(sample_id) > 0
+    r = run(home, "corpus", "remove", sample_id[:10], "nosuchid")
+    assert r.exit_code == 1 and f"已移除：{sample_id}" in r.output and "索引已更新" in r.output
+    assert "没有编号为 nosuchid 的文件" in r.output
+    assert "与语料库一致" in run(home, "index", "status").output
+    assert sample_id not in run(home, "search", "满意度", "--json").output
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ def test_usage_counts_wording_across_filings(built):
     [
         (SearchFilters(level1="产出"), lambda r: r["category"] == "产出" or "产出" in r["level1"]),
         (SearchFilters(level1="产出目标"), lambda r: "产出目标" in r["level1"]),
+        (SearchFilters(level1="满意度"), lambda r: "满意度" in (r["category"], r["subcategory"]) or "满意度" in r["level1"]),
         (SearchFilters(level2="时效"), lambda r: r["subcategory"] == "时效" or "时效" in r["level2"]),
         (SearchFilters(type="legal_basis"), lambda r: r["type"] == "legal_basis"),
         (SearchFilters(section="necessity"), lambda r: r["section_kind"] == "necessity"),
@@ -207,3 +208,12 @@ def test_manifest_records_model_dictionary_and_versions(built):
     assert m["semantic"] == {"enabled": True, "model_id": "test/hash", "dimension": 16, "reason": None}
     assert len(m["dictionary_hash"]) == 16 and m["versions"]["bm25s"] and m["versions"]["faiss-cpu"]
     assert m["counts"]["passages"] == m["counts"]["vectors"] == sum(m["counts"]["by_type"].values())
+
+
+def test_satisfaction_filed_under_effect_is_found_by_level1_filter(built):
+    """Schema-C filings put 满意度 under 效果目标 (category 效益); --level1 满意度 must reach them."""
+    idx = SearchIndex.load(built)
+    resp = idx.search("满意度", SearchFilters(type="indicator", level1="满意度"), k=50, mode="lexical")
+    levels = {h.passage.level1 for h in resp.hits}
+    assert "效果目标" in levels and "满意度指标" in levels
+    assert all("满意" in (h.passage.subcategory or "") for h in resp.hits)

@@ -33,3 +33,23 @@ def test_corpus_terms_need_two_uses_and_cjk_only():
 
 def test_dictionary_hash_changes_with_terms():
     assert DomainTokenizer.from_terms(["甲乙丙"]).hash != DomainTokenizer.from_terms([]).hash
+
+
+def test_worker_pool_cuts_exactly_like_one_process(monkeypatch):
+    """The pool path (spawned workers rebuilding the tokenizer) must match the serial path token for token."""
+    import index.tokenize as tokenize_mod
+    from corpus.parse import parse_file
+    from tests.conftest import SEED_000
+
+    filing = parse_file(SEED_000)
+    texts = [i.name for p in filing.projects for i in p.indicators] + [s.text for p in filing.projects for s in p.sections]
+    texts = texts * 3 + ["", "的，。"]
+    tok = DomainTokenizer.from_terms(terms_from_names(texts) + ["抽检合格率"])
+    serial = tok.tokenize_many(texts, workers=1)
+    monkeypatch.setattr(tokenize_mod, "PARALLEL_MIN_TEXTS", 10)
+    monkeypatch.setattr(tokenize_mod, "_CHUNK", 7)
+    seen = []
+    pooled = tok.tokenize_many(texts, workers=2, progress=lambda done, total: seen.append((done, total)))
+    assert pooled == serial
+    assert serial[-2:] == [[], []] and any(serial)
+    assert seen[-1] == (len(texts), len(texts)) and len(seen) > 2
