@@ -68,13 +68,19 @@ def main() -> None:
             build_index(Path(home) / "index", store.iter_filings(), store.ids(), embedder, why)
         idx = SearchIndex.load(Path(home) / "index")
         print(f"{len(queries)} queries over {len(idx.rows)} passages ({idx.manifest.counts.filings} filings)")
-        print(f"| mode | Recall@{a.k} | MRR | queries with no relevant hit |\n|---|---|---|---|")
+        subsets = {
+            "all": queries,
+            "filed wording": [q for q in queries if "paraphrase" not in q.get("note", "")],
+            "paraphrase": [q for q in queries if "paraphrase" in q.get("note", "")],
+        }
+        print(f"| mode | queries | Recall@{a.k} | MRR | queries with no relevant hit |\n|---|---|---|---|---|")
         for mode in ("lexical", "semantic", "hybrid"):
             if mode != "lexical" and embedder is None:
-                print(f"| {mode} | — | — | no embedding model on disk ({why}) |")
+                print(f"| {mode} | — | — | — | no embedding model on disk ({why}) |")
                 continue
-            r, m, misses = evaluate(idx, queries, mode, a.k, embedder)
-            print(f"| {mode} | {r:.3f} | {m:.3f} | {len(misses)}: {'、'.join(misses[:5])} |")
+            for label, subset in subsets.items():
+                r, m, misses = evaluate(idx, subset, mode, a.k, embedder)
+                print(f"| {mode} | {label} ({len(subset)}) | {r:.3f} | {m:.3f} | {len(misses)}: {'、'.join(misses[:6])} |")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,16 @@ def default_stopwords() -> list[str]:
     return _read_list(DATA_DIR / "stopwords.txt")
 
 
+def query_synonyms() -> dict[str, list[str]]:
+    """Everyday word → the filed words it stands for (index/data/query_synonyms.txt)."""
+    out: dict[str, list[str]] = {}
+    for line in (DATA_DIR / "query_synonyms.txt").read_text(encoding="utf-8").splitlines():
+        words = line.split()
+        if len(words) >= 2 and not words[0].startswith("#"):
+            out[words[0]] = words[1:]
+    return out
+
+
 def terms_from_names(names: Iterable[str]) -> list[str]:
     """Dictionary candidates mined from indicator names: short names and name pieces
     of 3–10 CJK characters that occur in at least two names (so one-off sentences
@@ -87,6 +97,7 @@ class DomainTokenizer:
         self.terms = sorted(set(t.strip() for t in terms if t and t.strip()))
         self.stopwords = frozenset(default_stopwords() if stopwords is None else stopwords)
         jieba.setLogLevel(logging.WARNING)
+        self._synonyms: Optional[dict[str, list[str]]] = None
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         for term in self.terms:
@@ -126,6 +137,19 @@ class DomainTokenizer:
             if len(tok) >= 5:
                 out.extend(self._long_subwords(tok))
         return out
+
+    def expansions(self, tokens: Sequence[str]) -> list[list[str]]:
+        """For each everyday word among a query's `tokens`, the filed words it stands for
+        (钱 → [成本, 费用, 经费]), so a writer's own wording still meets the filings'
+        vocabulary. Only queries are expanded; documents keep their own tokens."""
+        if self._synonyms is None:
+            self._synonyms = query_synonyms()
+        groups = []
+        for t in dict.fromkeys(tokens):
+            group = [w for w in self._synonyms.get(t, ()) if w not in tokens]
+            if group:
+                groups.append(group)
+        return groups
 
     def tokenize_many(
         self, texts: Sequence[str], workers: Optional[int] = None,
