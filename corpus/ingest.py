@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from corpus.errors import ParseError
+from corpus.errors import NotAFiling, ParseError
 from corpus.parse import parse_bytes
 from corpus.readers import SUPPORTED_SUFFIXES
 from corpus.readers.base import MAX_FILE_BYTES
@@ -84,7 +84,7 @@ def _ingest_one(store: CorpusStore, path: Path, report: IngestReport) -> None:
     if bad_name:
         report.failed.append((repr(shown), bad_name))
         return
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES and path.suffix.lower() != ".json":
         report.skipped.append((shown, f"不支持的扩展名 {path.suffix or '（无）'}"))
         return
     try:
@@ -102,6 +102,12 @@ def _ingest_one(store: CorpusStore, path: Path, report: IngestReport) -> None:
         return
     try:
         filing = parse_bytes(data, shown)
+    except NotAFiling as exc:
+        if path.suffix.lower() == ".json":  # a manifest or config beside the filings
+            report.skipped.append((shown, exc.detail))
+        else:
+            report.failed.append((shown, exc.detail or exc.reason))
+        return
     except ParseError as exc:
         report.failed.append((shown, exc.detail or exc.reason))
         return

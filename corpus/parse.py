@@ -33,6 +33,10 @@ def parse_file(path: str | Path) -> Filing:
 
 def parse_bytes(data: bytes, path: str) -> Filing:
     """Parse bytes that came from `path` (the name decides the format)."""
+    if Path(path).suffix.lower() == ".json":
+        from corpus.filing_json import parse_filing_json
+
+        return parse_filing_json(data, path)
     doc = read_bytes(data, path)
     source = SourceInfo(
         path=path, sha256=hashlib.sha256(data).hexdigest(), format=doc.format, size_bytes=len(data)
