@@ -1,4 +1,4 @@
-"""Time a rollover and a new-project draft on the sample corpus (goal: each < 2 s).
+"""Time a rollover, a new-project draft and a self-evaluation draft on the sample corpus (goal: each < 2 s).
 
 Usage: python bench/draft_speed.py   (builds a throwaway home with the sample corpus + seeds)
 """
@@ -13,10 +13,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
+SELF_EVAL_ACTUALS = {"根据工作安排，专项检查数": "5个", "根据工作安排，检查项目数": "108个", "形成施工现场材料检测报告数": "150份",
+                     "相关小结在检查结束后形成时间": "50天", "群众满意度": "95%", "通过发布抽检结果": "达成"}
+
+
 def main() -> None:
     from tests.draft_support import corpus_home
     from assistant.drafting.new_project import NewProjectSpec, new_project
     from assistant.drafting.rollover import rollover
+    from assistant.drafting.self_evaluation import self_evaluation
     from corpus.store import CorpusStore
 
     home = corpus_home(Path(tempfile.mkdtemp(prefix="draft_bench_")))
@@ -27,6 +32,8 @@ def main() -> None:
             ("rollover（种子000三个项目，含检查）", lambda: rollover(store, from_id=store.find_projects("建设工程监督检测")[0][0], to_year=2021)),
             ("rollover（单个样本项目，含检查）", lambda: rollover(store, project="在建工程质量安全监督抽查")),
             ("new（新项目草稿，含检索与检查）", lambda: new_project(spec, store=store, home=home)),
+            ("selfeval（种子000项目自评，19个指标，含先例与检查）", lambda: self_evaluation(
+                store, project="建设工程监督检测", year=2020, actuals=SELF_EVAL_ACTUALS, executed=1480000)),
         ):
             times = []
             for _ in range(3):

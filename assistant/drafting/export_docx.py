@@ -1,8 +1,9 @@
-"""Write a draft `Filing` as a Word document in the target-table layout.
+"""Write a draft `Filing` as a Word document in the target-table or self-evaluation layout.
 
 The layout follows the bundled sample (`corpus/synth.py`): title and year paragraphs,
 a header/money table, each section as "标题：" plus its paragraphs, the
 "YYYY年度绩效目标" caption and the 一级/二级/三级/指标值 table, one block per project.
+A self-evaluation is written in the 项目支出绩效自评表 layout instead (`self_evaluation_blocks`).
 The result parses back with `corpus.parse.parse_file` into the same projects and rows.
 """
 
@@ -62,8 +63,74 @@ def _indicator_rows(p: Project) -> list[list[str]]:
     return out
 
 
+_TODO = "【待填：{}】"
+
+
+def _num(x: Optional[float]) -> str:
+    if x is None:
+        return ""
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _yuan(x: Optional[float]) -> str:
+    return "" if x is None else f"{x:.2f}"
+
+
+def _self_eval_rows(p: Project) -> list[list[str]]:
+    out = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]]
+    prev1 = prev2 = None
+    for r in p.indicators:
+        c1 = "" if r.level1 == prev1 else r.level1
+        c2 = "" if (r.level1, r.level2) == prev2 else r.level2
+        prev1, prev2 = r.level1, (r.level1, r.level2)
+        deviation = getattr(r, "deviation", None) or ""
+        out.append([c1, c2, r.name, r.raw_value, r.actual or "", _num(r.weight), _num(r.score), deviation])
+    return out
+
+
+def self_evaluation_blocks(filing: Filing) -> list[tuple[str, object]]:
+    """The per-project 绩效自评表 layout (as the bundled samples and `corpus.parsers.self_evaluation` read it):
+    项目资金 block in 元 with 分值/执行率/得分, 年度总体目标, the 8-column targets-vs-results table,
+    总分 and 评价等次, then 存在的主要问题 and 改进措施和有关建议 as headed paragraphs."""
+    ev = filing.evaluation
+    blocks: list[tuple[str, object]] = []
+    for p in filing.projects:
+        b = p.budget
+        executed = getattr(b, "executed", None)
+        initial = getattr(b, "initial", None)
+        execution = (getattr(ev, "budget_execution", None) or {}) if ev else {}
+        rate = execution.get("rate_percent")
+        table: list[list[str]] = [
+            ["项目名称", p.name],
+            ["主管部门", p.department or "", "实施单位", p.implementer or p.unit or filing.unit or ""],
+            ["项目资金（元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            ["年度资金总额", _yuan(initial), _yuan(b.current_year),
+             _yuan(executed) if executed is not None else _TODO.format("全年执行数"),
+             _num(execution.get("weight")), f"{rate:.1f}%" if rate is not None else "", _num(execution.get("score"))],
+        ]
+        for label, key in (("其中：当年财政拨款", "财政拨款"), ("上年结转资金", "上年结转"), ("其他资金", "其他资金")):
+            table.append([label, "", _yuan(b.sources.get(key)), "", "—", "—", "—"])  # only what the filing states
+        goals = ev.qualitative_goals if ev else []
+        table.append(["年度总体目标", "预期目标", "实际完成情况"])
+        for g in goals or [None]:
+            table.append(["", g.target if g else "", (g.actual or "") if g else ""])
+        table += _self_eval_rows(p)
+        score = ev.score if ev else None
+        table.append(["总分", "100", _num(score) if score is not None else _TODO.format("总分")])
+        table.append(["评价等次", (ev.grade if ev and ev.grade else _TODO.format("评价等次"))])
+        blocks.append(("p", filing.title or "项目支出绩效自评表"))
+        blocks.append(("p", f"（{filing.year}年度）"))
+        blocks.append(("table", table))
+        for sec in (ev.sections if ev else []):
+            blocks.append(("p", sec.title))
+            blocks += [("p", line) for line in sec.text.split("\n") if line.strip()]
+    return blocks
+
+
 def filing_blocks(filing: Filing) -> list[tuple[str, object]]:
     """('p', text) and ('table', rows) blocks in document order."""
+    if filing.kind == "self_evaluation":
+        return self_evaluation_blocks(filing)
     blocks: list[tuple[str, object]] = []
     for p in filing.projects:
         blocks.append(("p", filing.title or "项目支出绩效目标表"))

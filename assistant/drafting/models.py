@@ -63,3 +63,4 @@ class Draft(BaseModel):
     carried_findings: list[Finding] = Field(default_factory=list, description="also present in the source filing")
     new_findings: list[Finding] = Field(default_factory=list, description="introduced by the draft")
     notices: list[str] = Field(default_factory=list)
+    drafted_by: dict[str, str] = Field(default_factory=dict, description="section kind → who wrote it (离线模板, 模型 …)")

@@ -23,9 +23,10 @@ from pydantic import BaseModel
 
 from assistant.drafting.checking import attach_findings
 from assistant.drafting.models import Change, Citation, Draft, DraftError, placeholder
-from assistant.drafting.render import Drafter, OfflineDrafter
-from corpus.models import Budget, Filing, Indicator, Project, Section, SourceInfo
+from assistant.drafting.render import Drafter, OfflineDrafter, Precedent
+from corpus.models import Budget, Filing, Indicator, LegalBasis, Project, Section, SourceInfo
 
+PRECEDENTS_PER_SECTION = 3  # offered to the drafter; the offline drafter uses the best one
 SECTIONS = [
     ("overview", "项目概况"), ("legal_basis", "立项依据"), ("necessity", "项目设立的必要性"),
     ("measures", "保证项目实施的制度、措施"), ("plan", "项目实施计划"), ("goals", "总目标及阶段性目标"),
@@ -90,6 +91,39 @@ def _hits(query: str, filters, k: int, home: Optional[Path]):
             if h.passage.filing_kind == "target_table"]
 
 
+def _precedents(kind: str, hits, store, spec: NewProjectSpec) -> list[tuple[Precedent, object, Project]]:
+    """The best distinct precedent sections (several hits may be paragraphs of one) as (P1…, passage, project)."""
+    out: list[tuple[Precedent, object, Project]] = []
+    texts: set[str] = set()
+    for h in hits:
+        ps = h.passage
+        prec = store.get(ps.filing_id).projects[ps.project_idx]
+        original = prec.section(kind)
+        text = _adapt(original.text if original else ps.text, prec, ps.year, spec)
+        if text in texts:
+            continue
+        texts.add(text)
+        out.append((Precedent(ref=f"P{len(out) + 1}", text=text, project=prec.name, unit=ps.unit, year=ps.year,
+                              filing_id=ps.filing_id, passage_id=ps.id), ps, prec))
+        if len(out) >= PRECEDENTS_PER_SECTION:
+            break
+    return out
+
+
+def _legal_bases(text: str, precs: list[Project], author: str) -> list[LegalBasis]:
+    """Structured legal bases of the used precedents; for a model's text only those it still names."""
+    out: list[LegalBasis] = []
+    seen: set[str] = set()
+    for prec in precs:
+        for lb in prec.legal_bases:
+            key = lb.title or lb.text
+            if key in seen or (author == "llm" and key not in text):
+                continue
+            seen.add(key)
+            out.append(lb.model_copy(update={"span": None}))
+    return out
+
+
 def _value_for(raw: str, must_give: bool, what: str) -> str:
     """The usual value, or its comparator and unit around a placeholder when only the writer knows the number."""
     m = _NUM.match(raw or "")
@@ -113,34 +147,48 @@ def new_project(
     citations: list[Citation] = []
     notices: list[str] = []
     review: list[Change] = []
+    drafted_by: dict[str, str] = {}
     facts = spec.model_dump()
     try:
         sections: list[Section] = []
         legal_bases = []
         for kind, title in SECTIONS:
             hits = _hits(_query(spec), SearchFilters(type="section", section=kind), 5, home)
-            if not hits:
+            offered = _precedents(kind, hits, store, spec)
+            if not offered:
                 sections.append(Section(kind=kind, title=title, text=placeholder(title)))
                 notices.append(f"语料库中没有可参考的「{title}」，已留空待填")
                 continue
-            ps = hits[0].passage
-            src = store.get(ps.filing_id)
-            prec = src.projects[ps.project_idx]
-            original = prec.section(kind)
-            text = _adapt(original.text if original else ps.text, prec, ps.year, spec)
-            precedent = {"text": text, "project": prec.name, "unit": ps.unit, "year": ps.year, "filing_id": ps.filing_id}
-            sections.append(Section(kind=kind, title=title, text=drafter.draft_section(kind, facts, precedent)))
-            if kind not in ("legal_basis", "plan"):
-                for sentence in _numbered_sentences(text):
-                    review.append(Change(project=spec.name, field=f"栏目·{title}", old=sentence, reason=(
-                        "此句的数字取自先例，不是本项目的数据，请按本项目实际修改"), review=True))
-            citations.append(Citation(filing_id=ps.filing_id, year=ps.year, unit=ps.unit, project=prec.name,
-                                      kind="section", passage_id=ps.id, excerpt=ps.text[:80],
-                                      draft_project=spec.name, target=kind))
+            result = drafter.draft_section(kind, facts, [p for p, _, _ in offered])
+            sections.append(Section(kind=kind, title=title, text=result.text))
+            drafted_by[kind] = result.label
+            notices.extend(result.notices)
+            by_ref = {p.ref: (p, ps, prec) for p, ps, prec in offered}
+            used = [by_ref[r] for r in dict.fromkeys(result.used) if r in by_ref]
+            if result.author == "llm":  # a sentence found in neither the context nor the facts is the stronger warning
+                flagged = [(s, "此句的数字或文件名在先例和填报信息中都找不到，可能是模型编造，请核对或删除")
+                           for s in result.unsupported]
+                flagged += [(s, "此句含数字，是模型参照先例写成的，请按本项目实际核对")
+                            for s in _numbered_sentences(result.text)]
+            elif kind not in ("legal_basis", "plan"):
+                flagged = [(s, "此句的数字取自先例，不是本项目的数据，请按本项目实际修改")
+                           for p, _, _ in used for s in _numbered_sentences(p.text)]
+            else:
+                flagged = []
+            seen: set[str] = set()
+            for sentence, reason in flagged:
+                if sentence not in seen:
+                    seen.add(sentence)
+                    review.append(Change(project=spec.name, field=f"栏目·{title}", old=sentence, reason=reason, review=True))
+            for _, ps, prec in used:
+                citations.append(Citation(filing_id=ps.filing_id, year=ps.year, unit=ps.unit, project=prec.name,
+                                          kind="section", passage_id=ps.id, excerpt=ps.text[:80],
+                                          draft_project=spec.name, target=kind))
+            base = used[0][2] if used else offered[0][2]
             if kind == "legal_basis":
-                legal_bases = [lb.model_copy(update={"span": None}) for lb in prec.legal_bases]
+                legal_bases = _legal_bases(result.text, [prec for _, _, prec in used] or [base], result.author)
             if kind == "plan":
-                plan = [s.model_copy() for s in prec.spending_plan]
+                plan = [s.model_copy() for s in base.spending_plan]
         rows = _indicators(spec, store, home, citations)
     finally:
         if own_store:
@@ -160,7 +208,8 @@ def new_project(
                     source=SourceInfo(path=f"draft:new/{spec.name}/{spec.year}", sha256="", format="json"),
                     projects=[project])
     filing.source.sha256 = hashlib.sha256(filing.model_dump_json(exclude={"source"}).encode()).hexdigest()
-    draft = Draft(mode="new_project", filing=filing, citations=citations, notices=notices, changes=review)
+    draft = Draft(mode="new_project", filing=filing, citations=citations, notices=notices, changes=review,
+                  drafted_by=drafted_by)
     if check:
         attach_findings(draft)
     return draft

@@ -1,9 +1,12 @@
 """Templates in `prompts/` and the drafter seam.
 
-`Drafter` is the one interface a section writer implements. `OfflineDrafter`
-(default) fills the Jinja2 template `prompts/section_<kind>.j2` with the adapted
-precedent: deterministic, no network. An LLM drafter (OpenAI-compatible chat API)
-would implement the same protocol and is not built yet.
+`Drafter` is the one interface a section writer implements: it gets the new
+project's facts and the best few precedents (`Precedent`, id P1, P2…) and returns a
+`SectionDraft` saying which precedents it actually used, so citations follow what
+was used rather than what was offered. `OfflineDrafter` (default) fills the Jinja2
+template `prompts/section_<kind>.j2` with the best precedent: deterministic, no
+network. `assistant.drafting.llm.LLMDrafter` speaks an OpenAI-compatible chat API
+and falls back to the offline drafter when the model fails.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Protocol
+from typing import Literal, Optional, Protocol, Sequence
+
+from pydantic import BaseModel, Field
 
 from assistant.drafting.models import Draft
 
@@ -29,18 +34,44 @@ def environment():
     )
 
 
-class Drafter(Protocol):
-    """Writes one section from the new project's facts and a precedent (both plain dicts)."""
+class Precedent(BaseModel):
+    """One precedent section offered to a drafter; `text` is already adapted to the new project."""
 
-    def draft_section(self, kind: str, project: dict, precedent: dict) -> str: ...
+    ref: str  # "P1", "P2"…: the id a drafter cites it by
+    text: str
+    project: str = ""
+    unit: Optional[str] = None
+    year: Optional[int] = None
+    filing_id: str = ""
+    passage_id: Optional[str] = None
+
+
+class SectionDraft(BaseModel):
+    """What a drafter wrote for one section, and on what it rests."""
+
+    text: str
+    used: list[str] = Field(default_factory=list, description="refs of the precedents the text draws on")
+    author: Literal["offline", "llm", "fallback"] = "offline"
+    label: str = "离线模板"  # who wrote it, in words, for the report
+    notices: list[str] = Field(default_factory=list)
+    unsupported: list[str] = Field(default_factory=list, description="sentences whose figures or 《titles》 are in no precedent")
+
+
+class Drafter(Protocol):
+    """Writes one section from the new project's facts (plain dict) and precedents, best first."""
+
+    def draft_section(self, kind: str, project: dict, precedents: Sequence[Precedent]) -> SectionDraft: ...
 
 
 class OfflineDrafter:
-    """Selects and assembles precedent text through the section templates."""
+    """Selects and assembles the best precedent's text through the section templates."""
 
-    def draft_section(self, kind: str, project: dict, precedent: dict) -> str:
+    def draft_section(self, kind: str, project: dict, precedents: Sequence[Precedent]) -> SectionDraft:
+        if not precedents:
+            raise ValueError("OfflineDrafter needs at least one precedent")
         template = environment().get_template(f"section_{kind}.j2")
-        return template.render(project=project, precedent=precedent).strip()
+        text = template.render(project=project, precedent=precedents[0]).strip()
+        return SectionDraft(text=text, used=[precedents[0].ref])
 
 
 def _money(x: Optional[float]) -> str:

@@ -34,8 +34,9 @@ def e01(ctx: ProjectContext) -> Iterator[Hit]:
         return
     by_cat: dict[str, float] = defaultdict(float)
     for r in weighted:
-        if r.category in _DEFAULT_WEIGHTS:
-            by_cat[r.category] += r.weight
+        cat = "产出" if r.category == "成本" else r.category  # 成本 shares 产出's 50 (it was 二级 under 产出 before 101号)
+        if cat in _DEFAULT_WEIGHTS:
+            by_cat[cat] += r.weight
     if ctx.layout in ("A", "B") and by_cat and any(abs(by_cat.get(c, 0) - w) > 0.01 for c, w in _DEFAULT_WEIGHTS.items()):
         got = "、".join(f"{c}{by_cat.get(c, 0):g}" for c in _DEFAULT_WEIGHTS)
         yield Hit(
@@ -54,7 +55,10 @@ def _ratio(r) -> Optional[float]:
     a, b = read_value(r.raw_value), read_value(r.actual or "")
     if a.shape != "number" or b.shape != "number" or a.number is None or b.number is None:
         return None
-    if _forward(r.comparator or a.comparator):
+    comparator = r.comparator or a.comparator
+    if a.number == 0 and comparator in ("=", "＝"):
+        return 1.0 if b.number <= 0 else 0.0  # '=0起': any occurrence misses the target
+    if _forward(comparator):
         if a.number == 0:
             return 1.0
         return max(0.0, min(b.number / a.number, 1.0))
