@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -360,33 +359,5 @@ def load_filing(home: Path, filing_id: str) -> tuple[str, Filing]:
     return full, filing
 
 
-# --- drafting (when assistant.drafting is installed) ------------------------------------------
-
-
-def draft_rollover(home: Path, project: Optional[str], unit: Optional[str] = None,
-                   to_year: Optional[int] = None, from_id: Optional[str] = None):
-    """A rollover Draft from the stored corpus (raises DraftError / CorpusError)."""
-    from assistant.drafting.rollover import rollover
-    from corpus.store import CorpusStore
-
-    with CorpusStore(home) as store:
-        return rollover(store, project=project or None, to_year=to_year, unit=unit or None, from_id=from_id or None)
-
-
-def export_draft_docx(home: Path, filing_json: str) -> Path:
-    """Write an (edited) draft filing, given as Filing JSON, to <home>/exports/*.docx.
-    Raises ValueError with a Chinese message when the JSON is not a valid filing."""
-    from pydantic import ValidationError
-
-    from assistant.drafting.export_docx import write_docx
-
-    try:
-        filing = Filing.model_validate_json(filing_json or "")
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first.get("loc", ()))
-        raise ValueError(f"草稿 JSON 有误（{where or '整体'}：{first.get('msg')}），请改正后再导出") from None
-    out = Path(home) / "exports"
-    out.mkdir(parents=True, exist_ok=True)
-    name = "".join(ch for ch in (filing.projects[0].name if filing.projects else "草稿") if ch.isalnum())[:40] or "草稿"
-    return write_docx(filing, out / f"{name}_{filing.year or ''}年度_{int(time.time())}.docx")
+# Drafting (the 起草 tab: make a draft, edit it as a form, check it, export it) lives in
+# assistant/app_draft.py.

@@ -130,18 +130,59 @@ def test_ingest_upload_lists_failures(app_home, tmp_path):
     assert "重复跳过 1 个" in ingest_files(app_home, [str(SEED_000)])
 
 
-def test_draft_rollover_and_word_export(app_home):
+def test_draft_tab_handlers_rollover_edit_export(app_home):
     pytest.importorskip("assistant.drafting", reason="assistant.drafting is not built yet")
-    import docx
+    from assistant.app_draft import project_form, rows_to_table
+    from corpus.parse import parse_file
+    from ui.draft_tab import draft_apply, draft_export, draft_start, findings_summary, section_note
 
-    from ui.app import draft_export, draft_rollover_view
-
-    report, filing_json = draft_rollover_view(app_home, "在建工程质量安全监督抽查")
-    assert "结转草稿" in report and '"projects"' in filing_json
-    edited = filing_json.replace("在建工程质量安全监督抽查", "在建工程质量安全监督抽查（改）", 1)
-    path, msg = draft_export(app_home, edited)
+    session, status = draft_start(app_home, "rollover", project="在建工程质量安全监督抽查")
+    assert session is not None and "按上年结转草稿" in status and "来源文件" in status
+    form = project_form(session.draft, 0)
+    assert "先例：" in section_note(form, 0) and "沿用" in section_note(form, 0)
+    assert "错误" in findings_summary(form)
+    table = rows_to_table(form.rows)
+    table[0][4] = "16"
+    texts = [s.text for s in form.sections]
+    texts[0] = "<script>alert(1)</script>编辑后的概况。"
+    session, err = draft_apply(session, texts, table)
+    assert err is None
+    edited = project_form(session.draft, 0)
+    assert {"V-01", "V-02"} <= {f.rule_id for f in edited.rows[0].findings}
+    path, msg = draft_export(app_home, session)
     assert path and path.endswith(".docx") and str(app_home) in path and "已导出" in msg
-    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
-    text += "\n".join(c.text for t in docx.Document(path).tables for r in t.rows for c in r.cells)
-    assert "（改）" in text
-    assert draft_export(app_home, "{not json")[0] is None
+    back = parse_file(path)
+    assert back.projects[0].indicators[0].raw_value == "16"
+    assert "<script>alert(1)</script>编辑后的概况。" in back.projects[0].sections[0].text
+
+
+def test_draft_tab_handlers_refuse_and_escape(app_home):
+    pytest.importorskip("assistant.drafting", reason="assistant.drafting is not built yet")
+    from assistant.app_draft import ProjectForm, SectionField
+    from ui.draft_tab import draft_apply, draft_export, draft_start, section_note
+
+    session, status = draft_start(app_home, "new_project", name="", unit="某单位", budget=100)
+    assert session is None and "jx-error" in status and "请填写项目名称" in status
+    session, status = draft_start(app_home, "rollover", project="没有这个项目")
+    assert session is None and "没有名称含「没有这个项目」" in status
+    assert draft_export(app_home, None)[0] is None and "请先生成草稿" in draft_apply(None, [], [])[1]
+    form = ProjectForm(index=0, projects=["p"], name="p", sections=[
+        SectionField(kind="overview", title="项目概况", text="", precedents=["<img src=x onerror=alert(1)>"])], rows=[])
+    assert "<img" not in section_note(form, 0) and "&lt;img" in section_note(form, 0)
+
+
+def test_export_is_offered_from_where_gradio_serves(tmp_path, monkeypatch):
+    from ui.draft_tab import downloadable
+
+    served, elsewhere = tmp_path / "gradio", tmp_path / "home" / "exports"
+    elsewhere.mkdir(parents=True)
+    doc = elsewhere / "草稿_2025年度_ab12cd34.docx"
+    doc.write_bytes(b"PK docx")
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(served))
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path / "sys-tmp"))
+    monkeypatch.chdir(tmp_path / "home")
+    assert downloadable(doc) == doc  # under the working directory: served as is
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    copy = downloadable(doc)
+    assert copy.parent == served / "jixiao-exports" and copy.read_bytes() == b"PK docx"

@@ -1,4 +1,4 @@
-"""The Gradio app: `build_app(home)` wires the assistant's API into five tabs.
+"""The Gradio app: `build_app(home)` wires the assistant's API into five tabs (起草 in `ui/draft_tab.py`).
 
 Handlers are plain module functions taking the home first, so tests call them directly.
 All text shown is HTML-escaped here; no business logic lives in this module.
@@ -35,6 +35,9 @@ CSS = """
 .jx-src-item{padding:3px 8px;border-bottom:1px dotted #eee}
 .jx-src-target{background:#fff3bf}
 .jx-cols{display:flex;gap:16px}.jx-cols>div{flex:1;min-width:0}
+.jx-prec{color:#555;font-size:0.88em;margin:2px 0 4px}
+.jx-review{background:#fff8e1;border-left:4px solid #f0c36d;padding:2px 8px;margin:3px 0;font-size:0.9em}
+.jx-sec-note .jx-finding{margin:3px 0}
 mark{background:#ffe066;padding:0 1px}
 """
 
@@ -466,7 +469,9 @@ def build_app(home: Path):
 
             with gr.Tab("起草", id="draft"):
                 if drafting_available():
-                    _build_draft_tab(home)
+                    from ui.draft_tab import build_draft_tab
+
+                    build_draft_tab(home)
                 else:
                     gr.Markdown("起草功能尚未安装（需要 assistant.drafting 模块）。可先在命令行使用检索与检查功能。")
 
@@ -516,56 +521,3 @@ def build_app(home: Path):
         rebuild_btn.click(do_rebuild, [semantic], [idx_out], concurrency_id="write", concurrency_limit=1).then(
             refresh_corpus, None, corpus_outputs)
     return demo
-
-
-def draft_rollover_view(home: Path, project: str, unit: str = "", to_year: Optional[float] = None) -> tuple[str, str]:
-    """(report HTML, editable Filing JSON) for a rollover draft."""
-    from assistant.app_service import draft_rollover
-    from assistant.drafting.models import DraftError
-    from assistant.drafting.render import render_report
-    from corpus.errors import CorpusError
-
-    if not (project or "").strip():
-        return _notice("请输入要结转的项目名称（可写一部分）。"), ""
-    try:
-        draft = draft_rollover(home, project.strip(), (unit or "").strip() or None, int(to_year) if to_year else None)
-    except (DraftError, CorpusError) as exc:
-        return _notice(str(exc), "jx-error"), ""
-    title = f"结转草稿：{draft.filing.year}年度（来源文件 {draft.source_filing_id}）"
-    report = f'<pre style="white-space:pre-wrap">{esc(render_report(draft, title))}</pre>'
-    return report, draft.filing.model_dump_json(indent=2)
-
-
-def draft_export(home: Path, filing_json: str):
-    """(path of the exported .docx or None, message HTML)."""
-    from assistant.app_service import export_draft_docx
-
-    if not (filing_json or "").strip():
-        return None, _notice("请先生成草稿。")
-    try:
-        path = export_draft_docx(home, filing_json)
-    except ValueError as exc:
-        return None, _notice(str(exc), "jx-error")
-    return str(path), _notice(f"已导出 Word：{path.name}")
-
-
-def _build_draft_tab(home: Path) -> None:
-    """The 起草 tab: roll a project forward, edit the draft, export it to Word."""
-    import gradio as gr
-
-    gr.Markdown("按上年结转：从语料库中该项目最近一年的绩效目标表生成新年度草稿（年度顺延、上年数填入、"
-                "过时表述列出待复核），并检查草稿。可在下方直接修改草稿内容（JSON），再导出 Word。")
-    with gr.Row():
-        project = gr.Textbox(label="项目名称（可写一部分）", scale=3)
-        unit = gr.Textbox(label="申报单位（可选）", scale=2)
-        to_year = gr.Number(label="新年度（默认来源年度加一）", precision=0, scale=1)
-        go = gr.Button("生成结转草稿", variant="primary", scale=1)
-    report = gr.HTML()
-    editor = gr.Code(label="草稿内容（可编辑）", language="json", interactive=True, lines=20)
-    with gr.Row():
-        export = gr.Button("导出 Word")
-        out_file = gr.File(label="Word 文件", interactive=False)
-    msg = gr.HTML()
-    go.click(partial(draft_rollover_view, home), [project, unit, to_year], [report, editor],
-             concurrency_id="read", concurrency_limit=4)
-    export.click(partial(draft_export, home), [editor], [out_file, msg])

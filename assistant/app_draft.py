@@ -1,0 +1,481 @@
+"""What the app's 起草 tab needs: make a draft (one builder per mode), lay one project of it out
+as a form, put the writer's edits back into the draft, check it and export it to Word.
+
+Everything here is plain functions over pydantic records; `ui/app.py` only turns a `ProjectForm`
+into widgets and widget values back into `SectionEdit`/`RowEdit` lists.
+
+Example:
+    >>> draft = make_draft(home, RolloverRequest(project="在建工程质量安全监督抽查"))
+    >>> form = project_form(draft, 0)
+    >>> rows = form.rows
+    >>> rows[0].value = "≥95%"
+    >>> edited = apply_edits(draft, 0, [s.text for s in form.sections], rows)
+    >>> path = export_docx(home, edited)  # <home>/exports/在建工程质量安全监督抽查_2024年度_….docx
+
+Adding a drafting mode (say 自评) means: a request model with a `mode` literal, a builder
+`(home, request) -> Draft`, and one `register_mode(...)` call; the form, check and export
+work on any `Draft` whose filing has projects.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Literal, Optional
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from assistant.checks.model import SEVERITY_ZH, Finding
+from assistant.drafting.models import Citation, Draft
+from corpus.models import Indicator, Project, Section, SourceSpan
+
+log = logging.getLogger(__name__)
+
+EXPORT_DIR = "exports"
+ROW_COLUMNS = ("序号", "一级指标", "二级指标", "三级指标", "指标值", "上年目标", "上年实际", "来源（先例）", "检查结果")
+EDITABLE_COLUMNS = (1, 2, 3, 4)
+
+
+class DraftInputError(ValueError):
+    """The writer's request or edits cannot be used; the message is Chinese and says what to fix."""
+
+
+# --- requests and modes -------------------------------------------------------------------
+
+
+class RolloverRequest(BaseModel):
+    """Roll a stored project's latest target table forward to a new year."""
+
+    mode: Literal["rollover"] = "rollover"
+    project: str = ""
+    unit: str = ""
+    to_year: Optional[int] = None
+    from_id: str = ""
+
+    @field_validator("to_year", mode="before")
+    @classmethod
+    def _year(cls, v: object) -> Optional[int]:
+        if v is None or (isinstance(v, str) and not v.strip()) or v == 0:
+            return None  # the source year plus one
+        text = str(v).strip().removesuffix("年").removesuffix(".0")
+        if not text.isdigit() or not 2000 <= int(text) <= 2100:
+            raise ValueError("新年度请填 2000–2100 之间的四位年份，如 2025；留空则为来源年度加一")
+        return int(text)
+
+
+class NewProjectRequest(BaseModel):
+    """Draft a new project's target table from corpus precedents."""
+
+    mode: Literal["new_project"] = "new_project"
+    name: str
+    unit: str
+    category: str = "经常性项目"
+    budget: float
+    brief: str = ""
+    year: int = Field(default_factory=lambda: date.today().year)
+
+    @field_validator("name", "unit")
+    @classmethod
+    def _filled(cls, v: str) -> str:
+        v = (v or "").strip()
+        if not v:
+            raise ValueError("请填写项目名称和申报单位")
+        if len(v) > 80:
+            raise ValueError("项目名称和申报单位不超过 80 字")
+        return v
+
+    @field_validator("budget")
+    @classmethod
+    def _positive(cls, v: float) -> float:
+        if not v or v <= 0:
+            raise ValueError("请填写大于 0 的项目预算（元）")
+        return v
+
+    @field_validator("year")
+    @classmethod
+    def _year(cls, v: int) -> int:
+        if not 2000 <= v <= 2100:
+            raise ValueError("年度应在 2000–2100 之间")
+        return v
+
+
+Builder = Callable[[Path, BaseModel], Draft]
+
+
+@dataclass(frozen=True)
+class DraftMode:
+    """One way of making a draft: its request model, its builder and its Chinese label."""
+
+    key: str
+    label: str
+    request: type[BaseModel]
+    build: Builder
+
+
+MODES: dict[str, DraftMode] = {}
+
+
+def register_mode(key: str, label: str, request: type[BaseModel], build: Builder) -> None:
+    """Make a drafting mode available to `make_draft` (and to the app's mode choice)."""
+    MODES[key] = DraftMode(key, label, request, build)
+
+
+def _build_rollover(home: Path, req: RolloverRequest) -> Draft:
+    from assistant.drafting.rollover import rollover
+    from corpus.store import CorpusStore
+
+    if not req.project.strip() and not req.from_id.strip():
+        raise DraftInputError("请输入要结转的项目名称（可写一部分），或来源文件编号")
+    with CorpusStore(home) as store:
+        return rollover(store, project=req.project.strip() or None, to_year=req.to_year,
+                        unit=req.unit.strip() or None, from_id=req.from_id.strip() or None)
+
+
+def _build_new_project(home: Path, req: NewProjectRequest) -> Draft:
+    from assistant.drafting.new_project import NewProjectSpec, new_project
+    from corpus.store import CorpusStore
+
+    spec = NewProjectSpec(**req.model_dump(exclude={"mode"}))
+    with CorpusStore(home) as store:
+        return new_project(spec, store=store, home=home)
+
+
+register_mode("rollover", "按上年结转", RolloverRequest, _build_rollover)
+register_mode("new_project", "新项目", NewProjectRequest, _build_new_project)
+
+
+def parse_request(mode: str, **fields) -> BaseModel:
+    """The request model of `mode` from form fields; raises DraftInputError with a Chinese message."""
+    if mode not in MODES:
+        raise DraftInputError(f"未知的起草方式「{mode}」")
+    try:
+        return MODES[mode].request(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        err = (first.get("ctx") or {}).get("error")
+        field = ".".join(str(x) for x in first.get("loc", ()))
+        raise DraftInputError(str(err) if err else f"「{field}」填写有误：{first.get('msg')}") from None
+
+
+def make_draft(home: Path, request: BaseModel) -> Draft:
+    """A draft by the mode of `request`. Raises DraftInputError, DraftError or CorpusError."""
+    mode = MODES.get(getattr(request, "mode", ""))
+    if mode is None:
+        raise DraftInputError(f"未知的起草方式「{getattr(request, 'mode', '')}」")
+    return mode.build(Path(home), request)
+
+
+# --- the form ----------------------------------------------------------------------------
+
+
+class SectionField(BaseModel):
+    """One editable section of the shown project, with what it came from and what the checker says."""
+
+    kind: str
+    title: str
+    text: str
+    precedents: list[str] = Field(default_factory=list)
+    reviews: list[str] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    author: str = ""  # who wrote the text when the drafter says (离线模板, a model…)
+
+
+class RowEdit(BaseModel):
+    """One indicator row as the writer left it in the table (`key`: its 1-based place in the draft)."""
+
+    key: Optional[int] = None
+    level1: str = ""
+    level2: str = ""
+    name: str = ""
+    value: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not any(x.strip() for x in (self.level1, self.level2, self.name, self.value))
+
+
+class RowField(RowEdit):
+    """A row of the form: the editable cells plus last year's figures, precedents and findings."""
+
+    prior_target: str = ""
+    prior_actual: str = ""
+    precedents: list[str] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+
+
+class ProjectForm(BaseModel):
+    """The shown project of a draft, as the 起草 tab lays it out."""
+
+    index: int
+    projects: list[str]
+    name: str
+    year: Optional[int] = None
+    sections: list[SectionField]
+    rows: list[RowField]
+    other_findings: list[Finding] = Field(default_factory=list, description="not tied to a section or row")
+    carried: list[tuple[str, str, str]] = Field(default_factory=list, description="keys of findings the source had")
+
+    def counts(self) -> dict[str, int]:
+        """Findings of the shown project by severity."""
+        every = self.other_findings + [f for s in self.sections for f in s.findings]
+        every += [f for r in self.rows for f in r.findings]
+        seen = {id(f): f for f in every}.values()
+        return {s: sum(f.severity == s for f in seen) for s in ("error", "warn", "info")}
+
+
+class DraftSession(BaseModel):
+    """What the 起草 tab keeps between clicks: the draft as last edited and the project shown."""
+
+    draft: Draft
+    shown: int = 0
+
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def plain_text(text: Optional[str]) -> str:
+    """`text` without the control characters a Word document cannot hold (NUL, escapes…)."""
+    return _NOT_XML.sub("", text or "")
+
+
+def _plain_all(value):
+    if isinstance(value, str):
+        return plain_text(value)
+    if isinstance(value, list):
+        return [_plain_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain_all(v) for k, v in value.items()}
+    return value
+
+
+def _clip(text: str, n: int) -> str:
+    text = re.sub(r"\s+", " ", text or "").strip()
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def finding_brief(f: Finding, n: int = 48) -> str:
+    """'警告 V-01：指标值「16」是裸数字…' for a table cell."""
+    return f"{SEVERITY_ZH[f.severity]} {f.rule_id}：{_clip(f.message, n)}"
+
+
+def _section_precedents(draft: Draft, p: Project, s: Section) -> list[str]:
+    out = [f"{c.label()}：{_clip(c.excerpt, 60)}" if c.excerpt else c.label() for c in draft.citations
+           if c.kind in ("section", "legal_basis") and c.target == s.kind and c.draft_project in ("", p.name)]
+    if not out:
+        out = [f"沿用 {c.label()} 的同名栏目" for c in _filing_citations(draft, p)]
+    return out
+
+
+def _filing_citations(draft: Draft, p: Project) -> list[Citation]:
+    return [c for c in draft.citations if c.kind == "filing" and c.project in ("", p.name)]
+
+
+def _row_precedents(draft: Draft, p: Project, r: Indicator) -> list[str]:
+    labels = list(getattr(r, "sources", None) or [])
+    if not labels:
+        labels = [c.label() for c in draft.citations
+                  if c.kind == "indicator" and c.target == r.name and c.draft_project in ("", p.name)]
+    if not labels:  # a rollover row: last year's table, whose label the sections already show in full
+        labels = [f"沿用{c.year or ''}年原表（文件 {c.filing_id}）" for c in _filing_citations(draft, p)]
+    usual = getattr(r, "usual_values", None)
+    if usual:
+        labels.append("常见值：" + "、".join(usual[:4]))
+    return labels
+
+
+def _with_row_spans(draft: Draft) -> Draft:
+    """A copy whose indicator rows carry synthetic one-line spans (row i → line i+1), so each
+    finding on a row names the row it is about even though a draft has no source lines."""
+    copy = draft.model_copy(deep=True)
+    for p in copy.filing.projects:
+        for i, r in enumerate(p.indicators):
+            r.span = SourceSpan(line_start=i + 1, line_end=i + 1)
+    return copy
+
+
+def check_draft(draft: Draft) -> list[Finding]:
+    """Every finding on the draft's filing; row findings carry their row (span line = row number)."""
+    from assistant.checks.engine import check_filing
+
+    return check_filing(_with_row_spans(draft).filing)
+
+
+def _section_of(f: Finding, p: Project) -> Optional[int]:
+    where = re.sub(r"^项目「.+?」", "", f.location or "")
+    for i, s in enumerate(p.sections):
+        if where.startswith((f"栏目 {s.title}", s.title)):
+            return i
+        if s.kind == "legal_basis" and where.startswith("立项依据"):
+            return i
+        if s.kind == "plan" and where.startswith("资金使用计划"):
+            return i
+    return None
+
+
+def project_form(draft: Draft, index: int, findings: Optional[list[Finding]] = None) -> ProjectForm:
+    """Project `index` of the draft laid out as sections and rows, each with its precedents and
+    the findings located on it (`findings` default: a fresh `check_draft`)."""
+    from assistant.drafting.checking import finding_key
+
+    projects = draft.filing.projects
+    if not projects:
+        raise DraftInputError("草稿中没有项目")
+    index = max(0, min(index, len(projects) - 1))
+    p = projects[index]
+    findings = check_draft(draft) if findings is None else findings
+    sections = [
+        SectionField(kind=s.kind, title=s.title, text=s.text, precedents=_section_precedents(draft, p, s),
+                     author=str((getattr(draft, "drafted_by", None) or {}).get(s.kind, "")),
+                     reviews=[f"{c.old}（{c.reason}）" for c in draft.changes
+                              if c.review and c.project == p.name and c.field == f"栏目·{s.title}"])
+        for s in p.sections
+    ]
+    rows = [
+        RowField(key=i + 1, level1=r.level1, level2=r.level2, name=r.name, value=r.raw_value,
+                 prior_target=getattr(r, "prior_target", None) or "", prior_actual=getattr(r, "prior_actual", None) or "",
+                 precedents=_row_precedents(draft, p, r))
+        for i, r in enumerate(p.indicators)
+    ]
+    other: list[Finding] = []
+    for f in findings:
+        if f.project_index is None:  # filing-level: shown with the project it names, else with the first
+            named = re.match(r"项目「(.+?)」", f.location or "")
+            if (named.group(1) != p.name) if named else index != 0:
+                continue
+        elif f.project_index != index:
+            continue
+        if f.location.startswith("指标 ") and f.span:
+            hit = [r for r in rows if f.span.line_start <= (r.key or 0) <= f.span.line_end]
+            for r in hit:
+                r.findings.append(f)
+            if hit:
+                continue
+        si = _section_of(f, p)
+        if si is not None:
+            sections[si].findings.append(f)
+        else:
+            other.append(f)
+    return ProjectForm(index=index, projects=[x.name for x in projects], name=p.name, year=draft.filing.year,
+                       sections=sections, rows=rows, other_findings=other,
+                       carried=[finding_key(f) for f in draft.carried_findings])
+
+
+def is_carried(form: ProjectForm, f: Finding) -> bool:
+    """True when the source filing (for a rollover) already had this finding."""
+    from assistant.drafting.checking import finding_key
+
+    return list(finding_key(f)) in [list(k) for k in form.carried]
+
+
+# --- the table as the widget holds it -------------------------------------------------------
+
+
+def rows_to_table(rows: list[RowField]) -> list[list[str]]:
+    """The rows as `ROW_COLUMNS` cells."""
+    return [[str(r.key or ""), r.level1, r.level2, r.name, r.value, r.prior_target, r.prior_actual,
+             "；".join(r.precedents), "；".join(finding_brief(f) for f in r.findings)] for r in rows]
+
+
+def rows_from_table(table: Optional[list[list]]) -> list[RowEdit]:
+    """RowEdits from the table's cells (only 序号 and the editable columns are read)."""
+    out = []
+    for cells in table or []:
+        cells = ["" if c is None else str(c) for c in list(cells) + [""] * len(ROW_COLUMNS)]
+        key = cells[0].strip()
+        level1, level2, name, value = (plain_text(c).strip() for c in cells[1:5])
+        out.append(RowEdit(key=int(float(key)) if re.fullmatch(r"\d+(?:\.0)?", key) else None,
+                           level1=level1, level2=level2, name=name, value=value))
+    return out
+
+
+# --- edits back into the draft ---------------------------------------------------------------
+
+
+def _row(edit: RowEdit, base: Optional[Indicator], prev: Optional[Indicator]) -> Indicator:
+    """The indicator an edited row stands for, its parsed fields re-read from the text."""
+    from corpus.indicators import classify_label
+    from corpus.normalize import compact, split_value
+
+    level1 = edit.level1 or (prev.level1 if prev else "")
+    level2 = edit.level2 or (prev.level2 if prev and level1 == prev.level1 else "")
+    row = base.model_copy(deep=True) if base is not None else Indicator()
+    if base is None or level1 != base.level1:
+        row.category = classify_label(level1)[1] or (prev.category if prev and level1 == prev.level1 else None)
+    if base is None or level2 != base.level2:
+        kind, cat = classify_label(level2)
+        row.subcategory = cat if kind else None
+    if base is None or edit.value != base.raw_value:
+        comparator, value, high, unit = split_value(edit.value) if edit.value else (None, None, None, None)
+        row.comparator, row.value, row.value_high, row.unit = comparator, value, high, unit
+    row.level1, row.level2 = plain_text(level1), plain_text(level2)
+    row.name, row.raw_value = compact(plain_text(edit.name)), plain_text(edit.value)
+    row.empty = not row.name or not row.raw_value
+    return row
+
+
+def apply_edits(draft: Draft, index: int, sections: list[str], rows: list[RowEdit]) -> Draft:
+    """A copy of `draft` with project `index` as edited: section texts by position (missing ones
+    unchanged), the indicator table replaced by `rows` (blank rows dropped; a blank 一级/二级 cell
+    continues the row above, as in the Word table). Legal bases and the spending plan are re-read
+    from edited sections the way the parser reads them. Raises DraftInputError."""
+    from corpus.parsers.common import parse_legal_bases, parse_spending_plan
+
+    new = draft.model_copy(deep=True)
+    projects = new.filing.projects
+    if not 0 <= index < len(projects):
+        raise DraftInputError(f"草稿中没有第 {index + 1} 个项目")
+    p = projects[index]
+    for s, text in zip(p.sections, sections):
+        text = plain_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+        if text == s.text:
+            continue
+        s.text = text
+        if s.kind == "legal_basis":
+            p.legal_bases = parse_legal_bases(s) if text else []
+        elif s.kind == "plan":
+            p.spending_plan = parse_spending_plan(text)
+    old = draft.filing.projects[index].indicators
+    out: list[Indicator] = []
+    for edit in rows:
+        if edit.blank:
+            continue
+        base = old[edit.key - 1] if edit.key and 1 <= edit.key <= len(old) else None
+        out.append(_row(edit, base, out[-1] if out else None))
+    if not out:
+        raise DraftInputError("指标表不能为空：请至少保留一行绩效指标")
+    p.indicators = out
+    return new
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def safe_stem(text: str, limit: int = 40) -> str:
+    """Letters and digits of `text` only (no separators, dots or control characters)."""
+    return "".join(ch for ch in text or "" if ch.isalnum() and ch.isprintable())[:limit]
+
+
+def export_docx(home: Path, draft: Draft) -> Path:
+    """Write the (edited) draft to `<home>/exports/<project>_<year>年度_<random>.docx` and return it.
+    The name is built from letters and digits of the project name plus a random suffix, so no
+    text in the draft can move the file out of the folder or overwrite an earlier export."""
+    from assistant.drafting.export_docx import write_docx
+
+    if not draft.filing.projects:
+        raise DraftInputError("草稿中没有项目，无法导出")
+    folder = (Path(home) / EXPORT_DIR).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = safe_stem(draft.filing.projects[0].name) or "草稿"
+    year = f"{draft.filing.year}年度_" if isinstance(draft.filing.year, int) else ""
+    path = (folder / f"{stem}_{year}{secrets.token_hex(4)}.docx").resolve()
+    if path.parent != folder:  # cannot happen with safe_stem; kept as the last guard
+        raise DraftInputError("导出文件名无效")
+    from corpus.models import Filing
+
+    write_docx(Filing.model_validate(_plain_all(draft.filing.model_dump(mode="json"))), path)
+    log.info("exported draft to %s", path)
+    return path
