@@ -10,21 +10,21 @@ The result parses back with `corpus.parse.parse_file` into the same projects and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
-from corpus.models import Filing, Project
+from assistant.drafting.models import placeholder
+from assistant.drafting.text import money, number
+from corpus.models import Filing, Indicator, Project
 
 
-def _money(p: Project) -> list[list[str]]:
+def _money_rows(p: Project) -> list[list[str]]:
     raw = p.budget.raw
 
     def cell(key: str, value: Optional[float]) -> str:
         text = raw.get(key, "")
         if "【待填" in text:
             return text[text.index("【待填"):]
-        if value is None:
-            return ""
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+        return money(value)
 
     b = p.budget
     rows = [
@@ -51,25 +51,21 @@ def _header(p: Project, unit: Optional[str]) -> list[list[str]]:
     return rows
 
 
-def _indicator_rows(p: Project) -> list[list[str]]:
-    shanghai = any(r.level1.endswith("目标") for r in p.indicators)
-    out = [["一级目标", "二级目标", "三级目标", "指标目标值"] if shanghai else ["一级指标", "二级指标", "三级指标", "指标值"]]
+def _levels(rows: list[Indicator]) -> Iterator[tuple[str, str, Indicator]]:
+    """(一级, 二级, row) with a level left blank where it repeats the row above, as merged cells read."""
     prev1 = prev2 = None
-    for r in p.indicators:
+    for r in rows:
         c1 = "" if r.level1 == prev1 else r.level1
         c2 = "" if (r.level1, r.level2) == prev2 else r.level2
         prev1, prev2 = r.level1, (r.level1, r.level2)
-        out.append([c1, c2, r.name, r.raw_value])
+        yield c1, c2, r
+
+
+def _indicator_rows(p: Project) -> list[list[str]]:
+    shanghai = any(r.level1.endswith("目标") for r in p.indicators)
+    out = [["一级目标", "二级目标", "三级目标", "指标目标值"] if shanghai else ["一级指标", "二级指标", "三级指标", "指标值"]]
+    out += [[c1, c2, r.name, r.raw_value] for c1, c2, r in _levels(p.indicators)]
     return out
-
-
-_TODO = "【待填：{}】"
-
-
-def _num(x: Optional[float]) -> str:
-    if x is None:
-        return ""
-    return f"{x:.0f}" if float(x).is_integer() else f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 def _yuan(x: Optional[float]) -> str:
@@ -78,13 +74,9 @@ def _yuan(x: Optional[float]) -> str:
 
 def _self_eval_rows(p: Project) -> list[list[str]]:
     out = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]]
-    prev1 = prev2 = None
-    for r in p.indicators:
-        c1 = "" if r.level1 == prev1 else r.level1
-        c2 = "" if (r.level1, r.level2) == prev2 else r.level2
-        prev1, prev2 = r.level1, (r.level1, r.level2)
+    for c1, c2, r in _levels(p.indicators):
         deviation = getattr(r, "deviation", None) or ""
-        out.append([c1, c2, r.name, r.raw_value, r.actual or "", _num(r.weight), _num(r.score), deviation])
+        out.append([c1, c2, r.name, r.raw_value, r.actual or "", number(r.weight), number(r.score), deviation])
     return out
 
 
@@ -105,8 +97,8 @@ def self_evaluation_blocks(filing: Filing) -> list[tuple[str, object]]:
             ["主管部门", p.department or "", "实施单位", p.implementer or p.unit or filing.unit or ""],
             ["项目资金（元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
             ["年度资金总额", _yuan(initial), _yuan(b.current_year),
-             _yuan(executed) if executed is not None else _TODO.format("全年执行数"),
-             _num(execution.get("weight")), f"{rate:.1f}%" if rate is not None else "", _num(execution.get("score"))],
+             _yuan(executed) if executed is not None else placeholder("全年执行数"),
+             number(execution.get("weight")), f"{rate:.1f}%" if rate is not None else "", number(execution.get("score"))],
         ]
         for label, key in (("其中：当年财政拨款", "财政拨款"), ("上年结转资金", "上年结转"), ("其他资金", "其他资金")):
             table.append([label, "", _yuan(b.sources.get(key)), "", "—", "—", "—"])  # only what the filing states
@@ -116,8 +108,8 @@ def self_evaluation_blocks(filing: Filing) -> list[tuple[str, object]]:
             table.append(["", g.target if g else "", (g.actual or "") if g else ""])
         table += _self_eval_rows(p)
         score = ev.score if ev else None
-        table.append(["总分", "100", _num(score) if score is not None else _TODO.format("总分")])
-        table.append(["评价等次", (ev.grade if ev and ev.grade else _TODO.format("评价等次"))])
+        table.append(["总分", "100", number(score) if score is not None else placeholder("总分")])
+        table.append(["评价等次", (ev.grade if ev and ev.grade else placeholder("评价等次"))])
         blocks.append(("p", filing.title or "项目支出绩效自评表"))
         blocks.append(("p", f"（{filing.year}年度）"))
         blocks.append(("table", table))
@@ -135,7 +127,7 @@ def filing_blocks(filing: Filing) -> list[tuple[str, object]]:
     for p in filing.projects:
         blocks.append(("p", filing.title or "项目支出绩效目标表"))
         blocks.append(("p", f"（{filing.year}年度）"))
-        blocks.append(("table", _header(p, filing.unit) + _money(p)))
+        blocks.append(("table", _header(p, filing.unit) + _money_rows(p)))
         for s in p.sections:
             blocks.append(("p", f"{s.title}："))
             blocks += [("p", line) for line in s.text.split("\n") if line.strip()]

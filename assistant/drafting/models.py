@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal, Optional
 
 from pydantic import BaseModel, Field
@@ -15,6 +16,11 @@ PLACEHOLDER = "【待填：{}】"
 def placeholder(what: str) -> str:
     """The marker for a value only the writer can know, e.g. 【待填：上年预算执行数】."""
     return PLACEHOLDER.format(what)
+
+
+def content_sha256(filing: Filing) -> str:
+    """The hash a draft's `source.sha256` carries: its content without `source`, so the same draft hashes the same."""
+    return hashlib.sha256(filing.model_dump_json(exclude={"source"}).encode()).hexdigest()
 
 
 class DraftError(Exception):

@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 from pathlib import Path
@@ -22,8 +21,9 @@ from typing import Optional
 from pydantic import BaseModel
 
 from assistant.drafting.checking import attach_findings
-from assistant.drafting.models import Change, Citation, Draft, DraftError, placeholder
+from assistant.drafting.models import Change, Citation, Draft, DraftError, content_sha256, placeholder
 from assistant.drafting.render import Drafter, OfflineDrafter, Precedent
+from assistant.drafting.text import money, replace_year
 from corpus.models import Budget, Filing, Indicator, LegalBasis, Project, Section, SourceInfo
 
 PRECEDENTS_PER_SECTION = 3  # offered to the drafter; the offline drafter uses the best one
@@ -54,10 +54,6 @@ class NewProjectSpec(BaseModel):
     year: int = date.today().year
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-
-
 def _adapt(text: str, prec: Project, prec_year: Optional[int], spec: NewProjectSpec) -> str:
     """Precedent text with its project name, unit, year and amounts replaced by the new project's."""
     out = text
@@ -66,9 +62,9 @@ def _adapt(text: str, prec: Project, prec_year: Optional[int], spec: NewProjectS
     if prec.unit:
         out = out.replace(prec.unit, spec.unit)
     if prec_year:
-        out = re.sub(rf"(?<!\d){prec_year}(?=\s*年)", str(spec.year), out)
+        out = replace_year(out, prec_year, spec.year)
     for amount in {prec.budget.total, prec.budget.current_year} - {None}:
-        out = out.replace(_fmt(amount), _fmt(spec.budget))
+        out = out.replace(money(amount), money(spec.budget))
         if float(amount / 10000).is_integer():
             out = out.replace(f"{amount / 10000:g}万元", f"{spec.budget / 10000:g}万元")
     return out
@@ -200,14 +196,14 @@ def new_project(
                 "start": f"{spec.year}-01-01", "end": f"{spec.year}-12-31"},
         sections=sections, legal_bases=legal_bases,
         budget=Budget(total=spec.budget, current_year=spec.budget,
-                      raw={"项目总预算": f"项目总预算（元）：{_fmt(spec.budget)}",
-                           "项目当年预算": f"项目当年预算（元）：{_fmt(spec.budget)}"}),
+                      raw={"项目总预算": f"项目总预算（元）：{money(spec.budget)}",
+                           "项目当年预算": f"项目当年预算（元）：{money(spec.budget)}"}),
         spending_plan=locals().get("plan", []), indicators=rows,
     )
     filing = Filing(kind="target_table", unit=spec.unit, year=spec.year, title="项目支出绩效目标表",
                     source=SourceInfo(path=f"draft:new/{spec.name}/{spec.year}", sha256="", format="json"),
                     projects=[project])
-    filing.source.sha256 = hashlib.sha256(filing.model_dump_json(exclude={"source"}).encode()).hexdigest()
+    filing.source.sha256 = content_sha256(filing)
     draft = Draft(mode="new_project", filing=filing, citations=citations, notices=notices, changes=review,
                   drafted_by=drafted_by)
     if check:

@@ -1,4 +1,4 @@
-"""Templates in `prompts/` and the drafter seam.
+"""Templates in `prompts/`, the drafter seam, and the text reports the CLI prints for drafts.
 
 `Drafter` is the one interface a section writer implements: it gets the new
 project's facts and the best few precedents (`Precedent`, id P1, P2…) and returns a
@@ -19,6 +19,7 @@ from typing import Literal, Optional, Protocol, Sequence
 from pydantic import BaseModel, Field
 
 from assistant.drafting.models import Draft
+from assistant.drafting.text import money, number
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
@@ -32,6 +33,11 @@ def environment():
         loader=jinja2.FileSystemLoader(str(PROMPTS_DIR)), undefined=jinja2.ChainableUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False, autoescape=False,
     )
+
+
+def render_template(name: str, **ctx) -> str:
+    """`prompts/<name>` rendered with `ctx`, surrounding blank space stripped."""
+    return environment().get_template(name).render(**ctx).strip()
 
 
 class Precedent(BaseModel):
@@ -69,15 +75,13 @@ class OfflineDrafter:
     def draft_section(self, kind: str, project: dict, precedents: Sequence[Precedent]) -> SectionDraft:
         if not precedents:
             raise ValueError("OfflineDrafter needs at least one precedent")
-        template = environment().get_template(f"section_{kind}.j2")
-        text = template.render(project=project, precedent=precedents[0]).strip()
+        text = render_template(f"section_{kind}.j2", project=project, precedent=precedents[0])
         return SectionDraft(text=text, used=[precedents[0].ref])
 
 
-def _money(x: Optional[float]) -> str:
-    if x is None:
-        return "（空）"
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+def shown_amount(x: Optional[float]) -> str:
+    """An amount as the reports and prompts show it: `money(x)`, or （空） where the filing leaves it blank."""
+    return money(x, missing="（空）")
 
 
 def render_report(draft: Draft, title: str) -> str:
@@ -93,9 +97,17 @@ def render_report(draft: Draft, title: str) -> str:
 
     def executed(p) -> str:
         raw = p.budget.raw.get("同名项目上年预算执行数", "")
-        return raw[raw.index("【待填"):] if "【待填" in raw else _money(p.budget.prior_year_executed)
+        return raw[raw.index("【待填"):] if "【待填" in raw else shown_amount(p.budget.prior_year_executed)
 
     text = environment().get_template("draft_report.txt.j2").render(
-        draft=draft, title=title, money=_money, cite=cite, executed=executed, count=lambda s: counts[s],
+        draft=draft, title=title, money=shown_amount, cite=cite, executed=executed, count=lambda s: counts[s],
     )
     return text.rstrip() + "\n"
+
+
+def render_self_evaluation_report(draft: Draft, title: str) -> str:
+    """The Chinese text summary the CLI prints for a self-evaluation draft (`prompts/self_eval_report.txt.j2`)."""
+    counts = Counter(f.severity for f in draft.findings)
+    text = render_template("self_eval_report.txt.j2", draft=draft, title=title, num=number, money=money,
+                           count=lambda s: counts[s])
+    return text + "\n"

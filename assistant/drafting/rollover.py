@@ -10,14 +10,15 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from datetime import date
 from typing import Optional
 
 from assistant.drafting.checking import attach_findings
-from assistant.drafting.models import Change, Citation, Draft, DraftError, placeholder
+from assistant.drafting.models import Change, Citation, Draft, DraftError, content_sha256, placeholder
+from assistant.drafting.target_table import target_table_by_id
+from assistant.drafting.text import money
 from corpus.models import Filing, Indicator, Project, SourceInfo
 from corpus.normalize import dated_sentences
 
@@ -27,13 +28,10 @@ EXECUTED_PLACEHOLDER = placeholder("上年预算执行数")
 
 
 def _norm(name: str) -> str:
+    """An indicator name without spaces, punctuation and brackets, to find last year's row in the self-evaluation.
+
+    Unlike `text.compact_name` it keeps quotes and 《》, as rollover always has."""
     return re.sub(r"[\s，,。、；;:：（）()]", "", name or "")
-
-
-def _fmt_money(x: Optional[float]) -> str:
-    if x is None:
-        return ""
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
 def _shift(d: Optional[date], delta: int) -> Optional[date]:
@@ -54,14 +52,7 @@ def stale_phrases(text: str, from_year: int, to_year: int) -> list[str]:
 
 def _pick_source(store, project: Optional[str], unit: Optional[str], from_id: Optional[str]) -> tuple[str, Filing, list[int]]:
     if from_id:
-        filing = store.get(from_id)
-        fid = next(i for i in store.ids() if i.startswith(from_id))
-        if filing.kind != "target_table":
-            raise DraftError(f"文件 {from_id} 不是绩效目标表（而是 {filing.kind}），不能结转。请给出目标表的编号")
-        idxs = [i for i, p in enumerate(filing.projects) if not project or project in p.name]
-        if not idxs:
-            raise DraftError(f"文件 {from_id} 中没有名称含「{project}」的项目。用 jixiao corpus show {from_id} 查看项目名")
-        return fid, filing, idxs
+        return target_table_by_id(store, from_id, project, "，不能结转。请给出目标表的编号")
     if not project:
         raise DraftError("请用 --project 指定项目名称，或用 --from 指定来源文件编号")
     best: Optional[tuple[int, str, Filing, int]] = None
@@ -124,25 +115,25 @@ def _roll_project(p: Project, from_year: int, to_year: int, evaluation, changes:
     old_budget = p.budget
     if old_budget.current_year is not None:
         b.prior_year_budget = old_budget.current_year
-        b.raw["同名项目上年预算额"] = f"同名项目上年预算额（元）：{_fmt_money(old_budget.current_year)}"
-        change("同名项目上年预算额", _fmt_money(old_budget.prior_year_budget), _fmt_money(b.prior_year_budget),
+        b.raw["同名项目上年预算额"] = f"同名项目上年预算额（元）：{money(old_budget.current_year)}"
+        change("同名项目上年预算额", money(old_budget.prior_year_budget), money(b.prior_year_budget),
                f"取{from_year}年目标表的项目当年预算")
     executed = None
     if evaluation is not None:
         executed = _executed_from(evaluation[2])
     if executed is not None:
         b.prior_year_executed = executed
-        b.raw["同名项目上年预算执行数"] = f"同名项目上年预算执行数（元）：{_fmt_money(executed)}"
-        change("同名项目上年预算执行数", _fmt_money(old_budget.prior_year_executed), _fmt_money(executed),
+        b.raw["同名项目上年预算执行数"] = f"同名项目上年预算执行数（元）：{money(executed)}"
+        change("同名项目上年预算执行数", money(old_budget.prior_year_executed), money(executed),
                f"取{from_year}年自评（文件 {evaluation[0]}）的执行数")
     else:
         b.prior_year_executed = None
         b.raw["同名项目上年预算执行数"] = f"同名项目上年预算执行数（元）：{EXECUTED_PLACEHOLDER}"
-        change("同名项目上年预算执行数", _fmt_money(old_budget.prior_year_executed), EXECUTED_PLACEHOLDER,
+        change("同名项目上年预算执行数", money(old_budget.prior_year_executed), EXECUTED_PLACEHOLDER,
                f"语料库中没有{from_year}年的自评，执行数需由填报人填写", review=True)
     for label, value in (("项目总预算", b.total), ("项目当年预算", b.current_year)):
         if value is not None:
-            change(label, _fmt_money(value), _fmt_money(value), f"暂沿用{from_year}年数额，请按{to_year}年申报数修改", review=True)
+            change(label, money(value), money(value), f"暂沿用{from_year}年数额，请按{to_year}年申报数修改", review=True)
     b.span = None
 
     # sections: carried over, dated statements flagged
@@ -210,7 +201,7 @@ def rollover(
     body = Filing(kind="target_table", unit=src.unit, year=to_year, title=src.title,
                   source=SourceInfo(path=f"draft:rollover/{fid}/{to_year}", sha256="", format="json"),
                   projects=projects)
-    body.source.sha256 = hashlib.sha256(body.model_dump_json(exclude={"source"}).encode()).hexdigest()
+    body.source.sha256 = content_sha256(body)
     citations = [Citation(filing_id=fid, year=from_year, unit=p.unit or src.unit, project=p.name, kind="filing")
                  for p in projects]
     draft = Draft(mode="rollover", filing=body, source_filing_id=fid, changes=changes, citations=citations)
