@@ -12,9 +12,13 @@ Example:
     >>> edited = apply_edits(draft, 0, [s.text for s in form.sections], rows)
     >>> path = export_docx(home, edited)  # <home>/exports/在建工程质量安全监督抽查_2024年度_….docx
 
-Adding a drafting mode (say 自评) means: a request model with a `mode` literal, a builder
-`(home, request) -> Draft`, and one `register_mode(...)` call; the form, check and export
-work on any `Draft` whose filing has projects.
+Adding a drafting mode means: a request model with a `mode` literal, a builder
+`(home, request) -> Draft`, and one `register_mode(...)` call; check and export work on any
+`Draft` whose filing has projects. The 自评 mode (`assistant.app_selfeval`) registers itself
+this way and adds its own form (actuals, weights, scores) beside `project_form`.
+
+新项目 may be drafted by a configured model service (`NewProjectRequest.use_llm`); `llm_status`
+says, without making a request, whether one is configured and what to set when it is not.
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ class NewProjectRequest(BaseModel):
     budget: float
     brief: str = ""
     year: int = Field(default_factory=lambda: date.today().year)
+    use_llm: bool = False  # draft the sections with the configured model service (see `llm_status`)
 
     @field_validator("name", "unit")
     @classmethod
@@ -139,9 +144,19 @@ def _build_new_project(home: Path, req: NewProjectRequest) -> Draft:
     from assistant.drafting.new_project import NewProjectSpec, new_project
     from corpus.store import CorpusStore
 
-    spec = NewProjectSpec(**req.model_dump(exclude={"mode"}))
+    drafter = None
+    if req.use_llm:
+        from assistant.drafting.llm import LLMNotConfigured, llm_drafter
+
+        try:
+            drafter = llm_drafter(home)  # one per draft: it stops asking a service that timed out
+        except LLMNotConfigured as exc:
+            raise DraftInputError(f"无法用模型起草：{exc.reason}。不勾选“用模型起草”即可离线起草") from None
+    spec = NewProjectSpec(**req.model_dump(exclude={"mode", "use_llm"}))
     with CorpusStore(home) as store:
-        return new_project(spec, store=store, home=home)
+        if drafter is None:
+            return new_project(spec, store=store, home=home)
+        return new_project(spec, store=store, home=home, drafter=drafter)
 
 
 register_mode("rollover", "按上年结转", RolloverRequest, _build_rollover)
@@ -162,11 +177,84 @@ def parse_request(mode: str, **fields) -> BaseModel:
 
 
 def make_draft(home: Path, request: BaseModel) -> Draft:
-    """A draft by the mode of `request`. Raises DraftInputError, DraftError or CorpusError."""
+    """A draft by the mode of `request`. Raises DraftInputError, DraftError or CorpusError, their
+    messages worded for the app (`app_message`)."""
+    from assistant.drafting.models import DraftError
+
     mode = MODES.get(getattr(request, "mode", ""))
     if mode is None:
         raise DraftInputError(f"未知的起草方式「{getattr(request, 'mode', '')}」")
-    return mode.build(Path(home), request)
+    try:
+        return mode.build(Path(home), request)
+    except DraftError as exc:
+        exc.args = (app_message(str(exc)),)
+        raise
+
+
+# the drafting library speaks to the command line; the app names its own fields and pages instead
+_APP_WORDING: list[tuple[str, str]] = [
+    (r"用 jixiao corpus show (\S+?) 查看项目名", r"可在“语料”页的“原文”处输入文件编号 \1 查看项目名"),
+    (r"先用 jixiao ingest 入库", "先在“语料”页上传入库"),
+    (r"(?:并)?运行 jixiao index build", "并在“语料”页点击“重建索引”"),
+    (r"用 --template-out 导出完整清单后填写", "点“下载填报模板”得到完整清单后填写"),
+    (r"请用 (--[a-z-]+) 指定", r"请在\1中填写"),
+    (r"或用 (--[a-z-]+) 指定", r"或在\1中填写"),
+    (r" ?--to-year ?", "“新年度”"),
+    (r" ?--year ?", "“年度”"),
+    (r" ?--project ?", "“项目名称”"),
+    (r" ?--from ?", "“文件编号”"),
+    (r" ?--actuals? ?", "实际完成值"),
+]
+
+
+def app_message(text: str) -> str:
+    """A drafting error message with its command-line hints (`--year`, `jixiao ingest`…) reworded
+    for the app's fields and pages.
+
+    Example:
+        >>> app_message("请用 --project 指定项目名称，或用 --from 指定来源文件编号")
+        '请在“项目名称”中填写项目名称，或在“文件编号”中填写来源文件编号'
+    """
+    for pattern, repl in _APP_WORDING:
+        text = re.sub(pattern, repl, text)
+    return text
+
+
+# --- the model service ---------------------------------------------------------------------
+
+
+class LLMStatus(BaseModel):
+    """Whether 新项目 can be drafted by a model service, and a Chinese note saying so."""
+
+    configured: bool
+    model: str = ""
+    note: str
+
+
+def llm_status(home: Path) -> LLMStatus:
+    """Read the model service configuration (environment, then `<home>/llm.toml`); no request is made."""
+    from urllib.parse import urlsplit
+
+    from assistant.drafting.llm import ENV_BASE_URL, ENV_MODEL, LLMNotConfigured, load_config
+
+    offline = "不勾选时离线起草：直接参照语料库中的先例，不需要任何模型服务。"
+    try:
+        config = load_config(Path(home))
+    except LLMNotConfigured as exc:
+        if not exc.reason.startswith("未配置"):  # configured, but wrongly: say what is wrong, not the CLI help
+            wrong = exc.reason.split("。未配置模型服务")[0].rstrip("。")
+            return LLMStatus(configured=False, note=f"用模型起草暂不可用：{wrong}。请改正后刷新本页。{offline}")
+        return LLMStatus(configured=False, note=(
+            "用模型起草需要已配置的模型服务（OpenAI 兼容接口，如 vLLM、Ollama），当前未配置，所以不能勾选。"
+            f"配置方法：启动本程序前设置环境变量 {ENV_BASE_URL}（接口地址，如 http://127.0.0.1:8000/v1）"
+            f"和 {ENV_MODEL}（模型名），或在数据目录的 llm.toml 中写 base_url 和 model 两项，然后刷新本页。" + offline))
+    where = urlsplit(config.base_url)
+    host = where.hostname or ""
+    host = f"{host}:{where.port}" if where.port else host
+    return LLMStatus(configured=True, model=config.model, note=(
+        f"已配置模型服务（模型 {config.model}，服务器 {host}）。勾选后由模型参照最相近的先例改写各栏目，"
+        "模型写的文字只作普通文字显示，请逐段核对；超时、拒答或格式不对的栏目自动改用离线起草，并在上方提示中说明原因。"
+        + offline))
 
 
 # --- the form ----------------------------------------------------------------------------
@@ -459,23 +547,36 @@ def safe_stem(text: str, limit: int = 40) -> str:
     return "".join(ch for ch in text or "" if ch.isalnum() and ch.isprintable())[:limit]
 
 
+def export_path(home: Path, stem: str, suffix: str) -> Path:
+    """A new file `<home>/exports/<letters and digits of stem>_<random><suffix>`, never outside the folder."""
+    folder = (Path(home) / EXPORT_DIR).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = (folder / f"{stem}{secrets.token_hex(4)}{suffix}").resolve()
+    if path.parent != folder:  # cannot happen with safe_stem; kept as the last guard
+        raise DraftInputError("导出文件名无效")
+    return path
+
+
 def export_docx(home: Path, draft: Draft) -> Path:
-    """Write the (edited) draft to `<home>/exports/<project>_<year>年度_<random>.docx` and return it.
+    """Write the (edited) draft to `<home>/exports/<project>_<year>年度_<random>.docx` (a self-evaluation:
+    `<project>_<year>年度_自评_<random>.docx`) and return it.
     The name is built from letters and digits of the project name plus a random suffix, so no
     text in the draft can move the file out of the folder or overwrite an earlier export."""
     from assistant.drafting.export_docx import write_docx
 
     if not draft.filing.projects:
         raise DraftInputError("草稿中没有项目，无法导出")
-    folder = (Path(home) / EXPORT_DIR).resolve()
-    folder.mkdir(parents=True, exist_ok=True)
     stem = safe_stem(draft.filing.projects[0].name) or "草稿"
     year = f"{draft.filing.year}年度_" if isinstance(draft.filing.year, int) else ""
-    path = (folder / f"{stem}_{year}{secrets.token_hex(4)}.docx").resolve()
-    if path.parent != folder:  # cannot happen with safe_stem; kept as the last guard
-        raise DraftInputError("导出文件名无效")
+    if draft.filing.kind == "self_evaluation":
+        year += "自评_"
+    path = export_path(home, f"{stem}_{year}", ".docx")
     from corpus.models import Filing
 
     write_docx(Filing.model_validate(_plain_all(draft.filing.model_dump(mode="json"))), path)
     log.info("exported draft to %s", path)
     return path
+
+
+# the 自评 mode registers itself (it imports the names above)
+from assistant import app_selfeval as _app_selfeval  # noqa: E402,F401

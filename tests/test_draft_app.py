@@ -185,7 +185,11 @@ def test_new_project_sections_and_rows_cite_precedents(fresh):
     ("new_project", {"name": "某项目", "unit": "某单位", "budget": 10, "year": 1999}, "年度应在 2000–2100 之间"),
     ("rollover", {"project": "x", "to_year": "20"}, "新年度请填 2000–2100 之间的四位年份，如 2025；留空则为来源年度加一"),
     ("rollover", {"project": "x", "to_year": "明年"}, "新年度请填 2000–2100 之间的四位年份，如 2025；留空则为来源年度加一"),
-    ("self_evaluation", {}, "未知的起草方式「self_evaluation」"),
+    ("no_such_mode", {}, "未知的起草方式「no_such_mode」"),
+    ("self_evaluation", {"project": "x", "year": "明年"}, "自评年度请填 2000–2100 之间的四位年份，如 2024；留空则取最近一年的目标表"),
+    ("self_evaluation", {"project": "x", "executed": "很多"}, "全年执行数「很多」不是金额。请写成 1480000、1,480,000 或 148万元"),
+    ("self_evaluation", {"project": "x", "executed": "1.5e6"}, "全年执行数「1.5e6」不是金额。请写成 1480000、1,480,000 或 148万元"),
+    ("self_evaluation", {"project": "x", "budget": "0"}, "全年预算数应大于 0；留空则取目标表的当年预算"),
 ])
 def test_request_errors(mode, fields, message):
     with pytest.raises(DraftInputError) as exc:

@@ -186,3 +186,54 @@ def test_export_is_offered_from_where_gradio_serves(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "cwd")
     copy = downloadable(doc)
     assert copy.parent == served / "jixiao-exports" and copy.read_bytes() == b"PK docx"
+
+
+def test_selfeval_handlers_fill_recompute_export(app_home):
+    from assistant.app_selfeval import ACTUAL_COLUMN, selfeval_form, selfeval_table
+    from corpus.parse import parse_file
+    from ui.draft_selfeval import score_view, selfeval_start, selfeval_template, selfeval_update
+    from ui.draft_tab import draft_export
+
+    path, msg = selfeval_template(app_home, "在建工程质量安全监督抽查", "", "2024", "")
+    assert path and path.endswith(".csv") and "12 个指标" in msg
+    session, status = selfeval_start(app_home, {"project": "在建工程质量安全监督抽查", "year": "2024"})
+    assert session is not None and "自评草稿：在建工程质量安全监督抽查（2024年度）" in status
+    table = selfeval_table(selfeval_form(session.draft).rows)
+    table[1][ACTUAL_COLUMN] = "190个"
+    session, err = selfeval_update(app_home, session, table, ["<script>alert(1)</script>问题。", ""], "650000", "")
+    assert err is None
+    form = selfeval_form(session.draft)
+    assert form.rows[1].score == 5.65 and form.sections[0].text == "<script>alert(1)</script>问题。"
+    view = score_view(form)
+    assert "还有 11 项未计分" in view and "执行率 94.2%" in view
+    path, msg = draft_export(app_home, session)
+    back = parse_file(path)
+    assert back.kind == "self_evaluation" and back.projects[0].indicators[1].actual == "190个"
+    assert back.evaluation.problems == ["<script>alert(1)</script>问题。"]
+
+
+def test_selfeval_handlers_refuse_and_escape(app_home):
+    from assistant.app_selfeval import SelfEvalForm
+    from ui.draft_selfeval import score_view, selfeval_start, selfeval_template, selfeval_update
+
+    session, status = selfeval_start(app_home, {"project": "没有这个项目"})
+    assert session is None and "jx-error" in status and "先在“语料”页上传入库" in status and "jixiao" not in status
+    session, status = selfeval_start(app_home, {"project": "在建工程质量安全监督抽查", "executed": "很多"})
+    assert session is None and "全年执行数「很多」不是金额" in status
+    assert selfeval_template(app_home, "", "", "", "")[0] is None
+    assert "请先生成自评草稿" in selfeval_update(app_home, None, [], [], "", "")[1]
+    form = SelfEvalForm(name="p", rows=[], sections=[], unscored=["<b>x</b>"], executed=None, budget_weight=10)
+    assert "<b>x</b>" not in score_view(form) and "&lt;b&gt;x&lt;/b&gt;" in score_view(form)
+
+
+def test_llm_option_is_off_without_a_service(app_home, monkeypatch):
+    from ui.draft_tab import llm_view
+
+    for name in ("JIXIAO_LLM_BASE_URL", "JIXIAO_LLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    ok, note = llm_view(app_home)
+    assert not ok and "JIXIAO_LLM_BASE_URL" in note and "不需要任何模型服务" in note
+    monkeypatch.setenv("JIXIAO_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("JIXIAO_LLM_MODEL", "<b>m</b>")
+    ok, note = llm_view(app_home)
+    assert ok and "&lt;b&gt;m&lt;/b&gt;" in note and "<b>m</b>" not in note

@@ -1,5 +1,7 @@
 """End to end in a real headless browser: search with provenance, check seed 000, draft (roll over,
-edit, check, export Word; a new project with its precedents), screenshots.
+edit, check, export Word; a new project with its precedents; a new project drafted by a model
+service, the fake one of tests/fake_openai_server.py, and its fallback; a self-evaluation from an
+uploaded template and actuals typed into the table), screenshots.
 
 Skips (with the reason) when Gradio, Playwright or /usr/bin/chromium is missing.
 Screenshots of each tab are written to docs/screenshots/ for the README (viewport-sized, < 1 MB each).
@@ -7,7 +9,10 @@ Screenshots of each tab are written to docs/screenshots/ for the README (viewpor
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -18,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, SEED_000
+from tests.test_draft_llm import SERVER as FAKE_LLM
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "docs" / "screenshots"
@@ -42,12 +48,30 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """`jixiao serve` on a free port with a fresh home (the sample corpus is ingested on start)."""
+def fake_llm(tmp_path_factory):
+    """Base URL of the fake OpenAI-compatible server (a real local process; the model name picks its answer)."""
+    log = tmp_path_factory.mktemp("fakellm") / "requests.jsonl"
+    log.touch()
+    proc = subprocess.Popen([sys.executable, str(FAKE_LLM), str(log)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline()
+    assert line.startswith("PORT "), line
+    yield f"http://127.0.0.1:{int(line.split()[1])}/v1"
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, fake_llm):
+    """`jixiao serve` on a free port with a fresh home (the sample corpus is ingested on start), as
+    (url, home). The app's environment names the fake model service's address but no model, so drafting
+    by a model is offered only once a test writes the model into <home>/llm.toml."""
     home = tmp_path_factory.mktemp("servehome")
     port = _free_port()
     log = open(home.parent / "serve.log", "w")
-    env = dict(os.environ, JIXIAO_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_LLM_")}
+    env.update(JIXIAO_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False", JIXIAO_LLM_BASE_URL=fake_llm,
+               JIXIAO_LLM_TIMEOUT="20")
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
                             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -64,7 +88,7 @@ def served(tmp_path_factory):
                 proc.kill()
                 pytest.fail("jixiao serve did not start:\n" + (home.parent / "serve.log").read_text())
             time.sleep(0.5)
-    yield url
+    yield url, home
     proc.terminate()
     try:
         proc.wait(10)
@@ -81,7 +105,7 @@ def page(served):
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         pg = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         pg.set_default_timeout(60_000)
-        pg.goto(served)
+        pg.goto(served[0])
         yield pg
         browser.close()
 
@@ -105,13 +129,13 @@ def _fill(page, elem_id: str, text: str) -> None:
     page.locator(f"#{elem_id} textarea, #{elem_id} input").first.fill(text)
 
 
-def _cell(page, row: int, col: int):
-    return page.locator(f"#jx-draft-table [data-testid='cell-{row}-{col}']")
+def _cell(page, row: int, col: int, table: str = "jx-draft-table"):
+    return page.locator(f"#{table} [data-testid='cell-{row}-{col}']")
 
 
-def _edit_cell(page, row: int, col: int, text: str) -> None:
+def _edit_cell(page, row: int, col: int, text: str, table: str = "jx-draft-table") -> None:
     """Type into a Dataframe cell the way a user does: double-click, type, Enter."""
-    cell = _cell(page, row, col)
+    cell = _cell(page, row, col, table)
     cell.dblclick()
     box = cell.locator("textarea")
     box.fill(text)
@@ -228,3 +252,128 @@ def test_draft_new_project_with_precedents(page):
     expect(_cell(page, 0, 7)).to_contain_text("（文件 ")
     expect(page.locator("#jx-sec-0")).to_be_visible()
     _shot(page, "draft_new.png", page.locator("#jx-draft-status"))
+
+
+SE_PROJECT = "在建工程质量安全监督抽查"  # the sample corpus's 2024 target table: 12 rows
+SE_BELOW, SE_MET = "监督抽查在建工程项目数", "受检建设单位满意度"  # rows 2 and 12: ≥210个, ≥90%
+
+
+def _met(target: str) -> str:
+    """An actual that meets `target` exactly (the template's 年度指标值 without its comparator)."""
+    return {"11月底前": "11月20日", "通过年度考核": "达成：通过年度考核"}.get(target, target.lstrip("≥≤="))
+
+
+def test_draft_selfeval_template_table_recompute_export(page, tmp_path):
+    from corpus.parse import parse_file
+
+    _tab(page, "起草")
+    page.get_by_label("自评", exact=True).check()
+    _fill(page, "jx-se-project", SE_PROJECT)
+    _fill(page, "jx-se-year", "2024")
+
+    # 下载填报模板: the CSV of every indicator of that target table, filled here except the two rows typed below
+    with page.expect_download() as download:
+        page.locator("#jx-se-template").click()
+    assert download.value.suggested_filename.startswith(f"{SE_PROJECT}_2024年度_实际完成值模板_")
+    template = tmp_path / "template.csv"
+    download.value.save_as(template)
+    rows = list(csv.reader(io.StringIO(template.read_text(encoding="utf-8-sig"))))
+    names = [r[2] for r in rows if len(r) > 3]
+    assert SE_BELOW in names and SE_MET in names and "全年执行数（元）" in names
+    for r in rows:
+        if len(r) > 4 and r[3] and r[2] not in (SE_BELOW, SE_MET, "三级指标"):
+            r[4] = _met(r[3])
+        elif len(r) > 4 and r[2] == "全年执行数（元）":
+            r[4] = "650000"
+    filled = tmp_path / "实际完成值.csv"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    filled.write_text(buf.getvalue(), encoding="utf-8-sig")
+    page.locator("#jx-se-upload input[type=file]").set_input_files(str(filled))
+    expect(page.locator("#jx-se-upload")).to_contain_text("实际完成值.csv")
+
+    page.locator("#jx-se-btn").click()
+    status = page.locator("#jx-se-status")
+    expect(status).to_contain_text(f"自评草稿：{SE_PROJECT}（2024年度）")
+    expect(status).to_contain_text("实际完成值取自上传的 实际完成值.csv")
+    score = page.locator("#jx-se-score")
+    expect(score).to_contain_text("还有 2 项未计分")  # the two rows left blank in the file
+    expect(page.locator("#jx-se-executed input, #jx-se-executed textarea").first).to_have_value("650000")
+    table = "jx-se-table"
+    assert _cell(page, 1, 3, table).inner_text().strip() == SE_BELOW
+    assert _cell(page, 11, 3, table).inner_text().strip() == SE_MET
+    assert _cell(page, 1, 5, table).inner_text().strip() == "" and _cell(page, 2, 5, table).inner_text().strip()
+
+    # two actuals typed into the table, one below its target, then 重新计算
+    _edit_cell(page, 1, 5, "190个", table)
+    _edit_cell(page, 11, 5, "93%", table)
+    page.locator("#jx-se-recompute").click()
+    # 6.25 × 190/210 = 5.65; the other rows full; 预算执行率 10 × 650,000/690,000 = 9.42: 89.4 + 9.42
+    expect(score).to_contain_text("总分 98.82 分（满分 100），评价等次：优")
+    expect(_cell(page, 1, 7, table)).to_have_text("5.65")
+    expect(_cell(page, 11, 7, table)).to_have_text("10")
+    deviation = _cell(page, 1, 8, table)
+    expect(deviation).to_contain_text("年度指标值≥210个，实际完成190个，完成90.5%，未达到目标。")
+    source = _cell(page, 1, 9, table)
+    expect(source).to_contain_text("2022年 · 虹川区建设工程质量安全监督站 · 在建工程质量安全监督抽查（文件 ")
+    expect(_cell(page, 11, 8, table)).to_have_text("无")
+    expect(page.locator("#jx-se-sec-0 textarea")).to_have_value(
+        re.compile(r"^（1）「监督抽查在建工程项目数」年度指标值≥210个，实际完成190个"))
+    expect(page.locator("#jx-se-sec-note-0")).to_contain_text("出自 2022年 · 虹川区建设工程质量安全监督站")
+    _cell(page, 0, 0, table).scroll_into_view_if_needed()  # the table's first rows in the screenshot
+    _shot(page, "draft_selfeval.png", page.locator("#jx-se-score"))
+
+    with page.expect_download() as download:
+        page.locator("#jx-se-export").click()
+    assert download.value.suggested_filename.startswith(f"{SE_PROJECT}_2024年度_自评_")
+    saved = tmp_path / "selfeval.docx"
+    download.value.save_as(saved)
+    back = parse_file(saved)
+    assert back.kind == "self_evaluation" and back.year == 2024
+    got = {r.name: (r.actual, r.score) for r in back.projects[0].indicators}
+    assert got[SE_BELOW] == ("190个", 5.65) and got[SE_MET] == ("93%", 10.0)
+    assert (back.evaluation.score, back.evaluation.grade) == (98.82, "优")
+    assert back.projects[0].budget.executed == 650_000
+
+
+def test_draft_new_project_with_a_model_and_its_fallback(page, served):
+    home = served[1]
+    (home / "llm.toml").unlink(missing_ok=True)
+    page.reload()
+    _tab(page, "起草")
+    page.get_by_label("新项目", exact=True).check()
+    box, note = page.locator("#jx-new-llm input[type=checkbox]"), page.locator("#jx-new-llm-note")
+    expect(note).to_contain_text("当前未配置，所以不能勾选")
+    expect(note).to_contain_text("JIXIAO_LLM_MODEL")
+    expect(note).to_contain_text("不需要任何模型服务")
+    expect(box).to_be_disabled()
+
+    # the model named in <home>/llm.toml (the address is in the app's environment): offered after a reload
+    (home / "llm.toml").write_text('model = "good"\n', encoding="utf-8")
+    try:
+        page.reload()
+        _tab(page, "起草")
+        page.get_by_label("新项目", exact=True).check()
+        expect(note).to_contain_text("已配置模型服务（模型 good")
+        expect(box).to_be_enabled()
+        _fill(page, "jx-new-name", "建筑工地扬尘监督抽查")
+        _fill(page, "jx-new-unit", "虹川区建设工程质量安全监督站")
+        page.locator("#jx-new-budget input").fill("1200000")
+        _fill(page, "jx-new-brief", "委托第三方检测扬尘")
+        box.check()
+        page.locator("#jx-new-btn").click()
+        expect(page.locator("#jx-draft-status")).to_contain_text("新项目草稿")
+        for i in range(6):
+            expect(page.locator(f"#jx-sec-note-{i}")).to_contain_text("起草：模型 good")
+        expect(page.locator("#jx-sec-0 textarea")).to_have_value(re.compile(r"^（模型改写）"))
+        _shot(page, "draft_llm.png", page.locator("#jx-new-llm"))
+
+        # a model that does not answer in the agreed JSON: every section falls back, and the page says why
+        (home / "llm.toml").write_text('model = "malformed"\n', encoding="utf-8")
+        page.locator("#jx-new-btn").click()
+        status = page.locator("#jx-draft-status")
+        expect(status).to_contain_text("模型回答不是所要求的 JSON，「项目概况」已改用离线起草")
+        expect(page.locator("#jx-sec-note-0")).to_contain_text("起草：离线模板（模型失败后改用）")
+        expect(page.locator("#jx-sec-0 textarea")).not_to_have_value(re.compile(r"^（模型改写）"))
+    finally:
+        (home / "llm.toml").unlink(missing_ok=True)

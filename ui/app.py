@@ -38,6 +38,8 @@ CSS = """
 .jx-prec{color:#555;font-size:0.88em;margin:2px 0 4px}
 .jx-review{background:#fff8e1;border-left:4px solid #f0c36d;padding:2px 8px;margin:3px 0;font-size:0.9em}
 .jx-sec-note .jx-finding{margin:3px 0}
+.jx-selfeval-score{border:1px solid #cfe3cf;background:#f5fbf5;border-radius:8px;padding:8px 12px;margin:6px 0}
+.jx-score-total{font-size:1.15em;color:#1b5e20}.jx-score-pending{font-size:1.05em;color:#8d6e00}
 mark{background:#ffe066;padding:0 1px}
 """
 

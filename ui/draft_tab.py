@@ -1,5 +1,6 @@
-"""The 起草 tab: make a draft (按上年结转 / 新项目), edit each section and the indicator table,
-check the edited draft with findings beside the rows and sections they concern, export to Word.
+"""The 起草 tab: make a draft (按上年结转 / 新项目, optionally by a configured model service / 自评),
+edit each section and the indicator table, check the edited draft with findings beside the rows and
+sections they concern, export to Word. The 自评 area is laid out by `ui/draft_selfeval.py`.
 
 All drafting logic is in `assistant.app_draft`; the handlers here turn its records into
 widget values (every text HTML-escaped or shown in plain-text widgets) and back.
@@ -26,6 +27,7 @@ DOWNLOAD_JS = """(f) => {
   }
 }"""
 CATEGORIES = ["经常性项目", "一次性项目"]
+LLM_LABEL = "用模型起草（需配置模型服务）"
 
 
 # --- handlers (plain functions; tests call them directly) --------------------------------------
@@ -45,6 +47,14 @@ def draft_start(home: Path, mode: str, **fields) -> tuple[Optional[object], str]
     if not draft.filing.projects:
         return None, _notice("草稿中没有项目。", "jx-error")
     return DraftSession(draft=draft), draft_status(draft)
+
+
+def llm_view(home: Path) -> tuple[bool, str]:
+    """(whether the 用模型起草 box may be ticked, the note under it as HTML); makes no request."""
+    from assistant.app_draft import llm_status
+
+    st = llm_status(home)
+    return st.configured, f'<div class="{"jx-prov" if st.configured else "jx-notice"}">{esc(st.note)}</div>'
 
 
 def draft_status(draft, checked: bool = False) -> str:
@@ -170,53 +180,62 @@ def build_draft_tab(home: Path) -> None:
     import pandas as pd
 
     from assistant.app_draft import MODES, ROW_COLUMNS, project_form, rows_to_table
+    from ui.draft_selfeval import build_selfeval_area
 
     gr.Markdown("**按上年结转**：从语料库中该项目最近一年的绩效目标表生成新年度草稿（年度顺延、上年数填入、过时表述列出待复核）。"
-                "**新项目**：按项目名称和简介检索最相近的先例，逐栏目改写并按 2021 年起的指标框架起草指标表。"
+                "**新项目**：按项目名称和简介检索最相近的先例，逐栏目改写并按 2021 年起的指标框架起草指标表"
+                "（离线起草，不需要模型服务；配置了模型服务时可勾选由模型改写各栏目）。"
+                "**自评**：对照当年的目标表和填报的实际完成值起草绩效自评表，自动计算得分、总分和等次。"
                 "生成后可修改每个栏目和指标表（清空一行即删除该行；一级、二级留空表示同上一行），点“检查”重新检查，"
-                "点“导出 Word”下载。每个栏目下和指标表的“来源（先例）”列给出所依据的语料。")
-    mode = gr.Radio([(MODES[k].label, k) for k in ("rollover", "new_project")], value="rollover", label="起草方式",
-                    elem_id="jx-draft-mode")
-    with gr.Group(visible=True) as roll_box:
-        with gr.Row():
-            r_project = gr.Textbox(label="项目名称（可写一部分）", scale=3, elem_id="jx-roll-project")
-            r_unit = gr.Textbox(label="申报单位（可选）", scale=2)
-            r_year = gr.Textbox(label="新年度（可选）", placeholder="默认来源年度加一", scale=1)
-            r_from = gr.Textbox(label="来源文件编号（可选）", scale=1)
-        roll_btn = gr.Button("生成结转草稿", variant="primary", elem_id="jx-roll-btn")
-    with gr.Group(visible=False) as new_box:
-        with gr.Row():
-            n_name = gr.Textbox(label="新项目名称", scale=3, elem_id="jx-new-name")
-            n_unit = gr.Textbox(label="申报单位", scale=3, elem_id="jx-new-unit")
-            n_cat = gr.Dropdown(CATEGORIES, value=CATEGORIES[0], label="项目类别", allow_custom_value=True, scale=1)
-            n_budget = gr.Number(label="项目预算（元）", placeholder="例如 1200000", precision=2, scale=1,
-                                 elem_id="jx-new-budget")
-            n_year = gr.Number(label="年度", precision=0, scale=1, value=lambda: date.today().year)
-        n_brief = gr.Textbox(label="项目简介（检索先例用，可选）", lines=2, elem_id="jx-new-brief")
-        new_btn = gr.Button("生成新项目草稿", variant="primary", elem_id="jx-new-btn")
-    status = gr.HTML(elem_id="jx-draft-status")
-    session = gr.State(None)
-    with gr.Column(visible=False) as editor:
-        pick = gr.Dropdown([], label="项目（本草稿含多个项目时在此切换，修改会保留）", elem_id="jx-draft-project")
-        gr.Markdown("#### 栏目")
-        boxes, notes = [], []
-        for i in range(MAX_SECTIONS):
-            boxes.append(gr.Textbox(label=f"栏目 {i + 1}", lines=3, max_lines=14, visible=False, elem_id=f"jx-sec-{i}"))
-            notes.append(gr.HTML(visible=False, elem_id=f"jx-sec-note-{i}", elem_classes=["jx-sec-note"]))
-        gr.Markdown("#### 绩效指标（一级、二级、三级指标和指标值可改；右侧为参考和检查结果）")
-        table = gr.Dataframe(
-            headers=list(ROW_COLUMNS), datatype="str", type="array", interactive=True, wrap=True,
-            static_columns=[0, 5, 6, 7, 8], max_height=700, elem_id="jx-draft-table",
-            column_widths=["4%", "8%", "8%", "20%", "9%", "8%", "8%", "18%", "17%"],
-        )
-        summary = gr.HTML(elem_id="jx-draft-findings")
-        with gr.Row():
-            check_btn = gr.Button("检查", variant="primary", elem_id="jx-draft-check")
-            export_btn = gr.Button("导出 Word", elem_id="jx-draft-export")
-        export_msg = gr.HTML(elem_id="jx-draft-export-msg")
-        out_file = gr.File(label="Word 文件（点击文件名下载）", interactive=False, elem_id="jx-draft-file")
-        with gr.Accordion("改动与待复核清单", open=False):
-            changes = gr.HTML()
+                "点“导出 Word”下载。每个栏目下和表中的“来源（先例）”列给出所依据的语料。")
+    mode = gr.Radio([(MODES[k].label, k) for k in ("rollover", "new_project", "self_evaluation")], value="rollover",
+                    label="起草方式", elem_id="jx-draft-mode")
+    llm_ok, llm_html = llm_view(home)
+    with gr.Column(visible=True) as target_area:  # 按上年结转 and 新项目: their inputs and the target-table editor
+        with gr.Group(visible=True) as roll_box:
+            with gr.Row():
+                r_project = gr.Textbox(label="项目名称（可写一部分）", scale=3, elem_id="jx-roll-project")
+                r_unit = gr.Textbox(label="申报单位（可选）", scale=2)
+                r_year = gr.Textbox(label="新年度（可选）", placeholder="默认来源年度加一", scale=1)
+                r_from = gr.Textbox(label="来源文件编号（可选）", scale=1)
+            roll_btn = gr.Button("生成结转草稿", variant="primary", elem_id="jx-roll-btn")
+        with gr.Group(visible=False) as new_box:
+            with gr.Row():
+                n_name = gr.Textbox(label="新项目名称", scale=3, elem_id="jx-new-name")
+                n_unit = gr.Textbox(label="申报单位", scale=3, elem_id="jx-new-unit")
+                n_cat = gr.Dropdown(CATEGORIES, value=CATEGORIES[0], label="项目类别", allow_custom_value=True, scale=1)
+                n_budget = gr.Number(label="项目预算（元）", placeholder="例如 1200000", precision=2, scale=1,
+                                     elem_id="jx-new-budget")
+                n_year = gr.Number(label="年度", precision=0, scale=1, value=lambda: date.today().year)
+            n_brief = gr.Textbox(label="项目简介（检索先例用，可选）", lines=2, elem_id="jx-new-brief")
+            n_llm = gr.Checkbox(label=LLM_LABEL, value=False, interactive=llm_ok, elem_id="jx-new-llm")
+            n_llm_note = gr.HTML(llm_html, elem_id="jx-new-llm-note")
+            new_btn = gr.Button("生成新项目草稿", variant="primary", elem_id="jx-new-btn")
+        status = gr.HTML(elem_id="jx-draft-status")
+        session = gr.State(None)
+        with gr.Column(visible=False) as editor:
+            pick = gr.Dropdown([], label="项目（本草稿含多个项目时在此切换，修改会保留）", elem_id="jx-draft-project")
+            gr.Markdown("#### 栏目")
+            boxes, notes = [], []
+            for i in range(MAX_SECTIONS):
+                boxes.append(gr.Textbox(label=f"栏目 {i + 1}", lines=3, max_lines=14, visible=False, elem_id=f"jx-sec-{i}"))
+                notes.append(gr.HTML(visible=False, elem_id=f"jx-sec-note-{i}", elem_classes=["jx-sec-note"]))
+            gr.Markdown("#### 绩效指标（一级、二级、三级指标和指标值可改；右侧为参考和检查结果）")
+            table = gr.Dataframe(
+                headers=list(ROW_COLUMNS), datatype="str", type="array", interactive=True, wrap=True,
+                static_columns=[0, 5, 6, 7, 8], max_height=700, elem_id="jx-draft-table",
+                column_widths=["4%", "8%", "8%", "20%", "9%", "8%", "8%", "18%", "17%"],
+            )
+            summary = gr.HTML(elem_id="jx-draft-findings")
+            with gr.Row():
+                check_btn = gr.Button("检查", variant="primary", elem_id="jx-draft-check")
+                export_btn = gr.Button("导出 Word", elem_id="jx-draft-export")
+            export_msg = gr.HTML(elem_id="jx-draft-export-msg")
+            out_file = gr.File(label="Word 文件（点击文件名下载）", interactive=False, elem_id="jx-draft-file")
+            with gr.Accordion("改动与待复核清单", open=False):
+                changes = gr.HTML()
+    with gr.Column(visible=False) as selfeval_area:
+        build_selfeval_area(home)
 
     view = [session, status, editor, pick, *boxes, *notes, table, summary, changes, export_msg]
 
@@ -248,9 +267,9 @@ def build_draft_tab(home: Path) -> None:
         return start("rollover", {"project": project or "", "unit": unit or "", "from_id": from_id or "",
                                   "to_year": year})
 
-    def do_new(name, unit, cat, budget, year, brief):
+    def do_new(name, unit, cat, budget, year, brief, use_llm):
         fields = {"name": name or "", "unit": unit or "", "category": cat or CATEGORIES[0], "budget": budget or 0,
-                  "brief": brief or ""}
+                  "brief": brief or "", "use_llm": bool(use_llm)}
         if year:
             fields["year"] = int(year)
         return start("new_project", fields)
@@ -281,17 +300,22 @@ def build_draft_tab(home: Path) -> None:
         path, msg = draft_export(home, new)
         return new, path, msg
 
-    mode_boxes = {"rollover": roll_box, "new_project": new_box}  # one input group per mode
+    def llm_option():
+        ok, note = llm_view(home)
+        return gr.Checkbox(interactive=ok, value=False), note
 
     def show_mode(key: str):
-        return [gr.Group(visible=k == key) for k in mode_boxes]
+        llm = llm_option() if key == "new_project" else (gr.skip(), gr.skip())
+        return [gr.Group(visible=key == "rollover"), gr.Group(visible=key == "new_project"),
+                gr.Column(visible=key != "self_evaluation"), gr.Column(visible=key == "self_evaluation"), *llm]
 
-    mode.change(show_mode, [mode], list(mode_boxes.values()))
+    mode.change(show_mode, [mode], [roll_box, new_box, target_area, selfeval_area, n_llm, n_llm_note])
+    gr.on(None, llm_option, None, [n_llm, n_llm_note])  # on page load: llm.toml may have been written since
     roll_btn.click(do_roll, [r_project, r_unit, r_year, r_from], view + [out_file],
                    concurrency_id="read", concurrency_limit=4)
     r_project.submit(do_roll, [r_project, r_unit, r_year, r_from], view + [out_file],
                      concurrency_id="read", concurrency_limit=4)
-    new_btn.click(do_new, [n_name, n_unit, n_cat, n_budget, n_year, n_brief], view + [out_file],
+    new_btn.click(do_new, [n_name, n_unit, n_cat, n_budget, n_year, n_brief, n_llm], view + [out_file],
                   concurrency_id="read", concurrency_limit=4)
     check_btn.click(do_check, [session, table, *boxes], view, concurrency_id="read", concurrency_limit=4)
     pick.change(do_pick, [session, pick, table, *boxes], view)
