@@ -6,8 +6,6 @@ text reaching the form and the status only as plain or escaped text.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 
@@ -15,7 +13,8 @@ from assistant.app_draft import DraftInputError, NewProjectRequest, llm_status, 
 from assistant.drafting.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, ENV_TIMEOUT
 from assistant.drafting.new_project import SECTIONS
 from tests.draft_support import corpus_home
-from tests.test_draft_llm import SERVER, requests_for
+from tests.llm_support import fake_llm_server
+from tests.test_draft_llm import requests_for
 
 FALLBACK = "离线模板（模型失败后改用）"
 
@@ -35,16 +34,8 @@ def _no_llm_env(monkeypatch):
 def server(tmp_path_factory):
     """(base URL, request log) of a running fake OpenAI-compatible server."""
     log = tmp_path_factory.mktemp("applm") / "requests.jsonl"
-    log.touch()
-    proc = subprocess.Popen([sys.executable, str(SERVER), str(log)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("PORT "), line
-        yield f"http://127.0.0.1:{int(line.split()[1])}/v1", log
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with fake_llm_server(log) as url:
+        yield url, log
 
 
 @pytest.fixture(scope="module")

@@ -28,9 +28,9 @@ from assistant.drafting.new_project import SECTIONS, new_project
 from assistant.drafting.render import Precedent
 from corpus.store import CorpusStore
 from tests.draft_support import corpus_home
+from tests.llm_support import fake_llm_server
 from tests.test_draft_new import SPEC
 
-SERVER = Path(__file__).resolve().parent / "fake_openai_server.py"
 TITLES = dict(SECTIONS)
 FACTS = {"name": "新项目", "unit": "某单位", "category": "经常性项目", "year": 2025, "budget": 1200000.0, "brief": ""}
 runner = CliRunner()
@@ -46,16 +46,8 @@ def _no_llm_env(monkeypatch):
 def server(tmp_path_factory):
     """(base URL, request log path) of a running fake server."""
     log = tmp_path_factory.mktemp("llm") / "requests.jsonl"
-    log.touch()
-    proc = subprocess.Popen([sys.executable, str(SERVER), str(log)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("PORT "), line
-        yield f"http://127.0.0.1:{int(line.split()[1])}/v1", log
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with fake_llm_server(log) as url:
+        yield url, log
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, SEED_000
-from tests.test_draft_llm import SERVER as FAKE_LLM
+from tests.llm_support import fake_llm_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "docs" / "screenshots"
@@ -50,15 +50,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def fake_llm(tmp_path_factory):
     """Base URL of the fake OpenAI-compatible server (a real local process; the model name picks its answer)."""
-    log = tmp_path_factory.mktemp("fakellm") / "requests.jsonl"
-    log.touch()
-    proc = subprocess.Popen([sys.executable, str(FAKE_LLM), str(log)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline()
-    assert line.startswith("PORT "), line
-    yield f"http://127.0.0.1:{int(line.split()[1])}/v1"
-    proc.terminate()
-    proc.wait(10)
+    with fake_llm_server(tmp_path_factory.mktemp("fakellm") / "requests.jsonl") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
