@@ -80,10 +80,14 @@ class UploadRefused(ValueError):
 def parse_upload(path: str | Path, original_name: Optional[str] = None) -> Filing:
     """Parse an uploaded file from a private temporary copy (size and type checked first).
     Raises UploadRefused or corpus.errors.ParseError."""
+    from assistant.uploads import name_problem, shown_name, stored_name
     from corpus.parse import parse_file
 
     src = Path(path)
-    name = Path(original_name or src.name).name
+    name = original_name if original_name is not None else src.name
+    bad = name_problem(name)
+    if bad:
+        raise UploadRefused(f"“{shown_name(name)}”：{bad}")
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise UploadRefused(f"不支持的文件类型“{suffix or '（无扩展名）'}”，请上传 txt、docx、pdf 或 xlsx")
@@ -91,8 +95,7 @@ def parse_upload(path: str | Path, original_name: Optional[str] = None) -> Filin
     if size > MAX_UPLOAD_BYTES:
         raise UploadRefused(f"文件 {size / 2**20:.1f} MB，超过 {MAX_UPLOAD_BYTES // 2**20} MB 上限")
     with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as tmp:
-        safe = "".join(ch for ch in Path(name).stem if ch.isalnum() or ch in "-_.")[:80] or "upload"
-        copy = Path(tmp) / (safe + suffix)
+        copy = Path(tmp) / stored_name(name)
         shutil.copyfile(src, copy)
         filing = parse_file(copy)
     filing.source.path = name
@@ -237,6 +240,7 @@ def ingest_uploads(home: Path, files: list[tuple[str, str]],
     """Ingest uploaded files given as (temp path, original name); keeps the index current.
     Each file is copied into <home>/uploads/ first so the stored path stays inside the home."""
     from assistant import search_service as svc
+    from assistant.uploads import inside, name_problem, shown_name, stored_name
     from corpus.ingest import ingest_paths
     from corpus.store import CorpusStore
     from index.errors import SearchIndexError
@@ -245,8 +249,11 @@ def ingest_uploads(home: Path, files: list[tuple[str, str]],
     target = Path(home) / "uploads"
     target.mkdir(parents=True, exist_ok=True)
     todo: list[tuple[Path, str]] = []
-    for tmp, name in files:
-        name = Path(name).name
+    for tmp, raw_name in files:
+        name, bad = shown_name(raw_name), name_problem(raw_name)
+        if bad:  # a name with a path or control characters: refused, the batch goes on
+            out.failed.append((name, bad))
+            continue
         suffix = Path(name).suffix.lower()
         try:
             size = Path(tmp).stat().st_size
@@ -259,12 +266,12 @@ def ingest_uploads(home: Path, files: list[tuple[str, str]],
         if size > MAX_UPLOAD_BYTES:
             out.failed.append((name, f"超过 {MAX_UPLOAD_BYTES // 2**20} MB 上限"))
             continue
-        safe = "".join(ch for ch in Path(name).stem if ch.isalnum() or ch in "-_.")[:80] or "upload"
-        dest = target / (safe + suffix)
+        safe = Path(stored_name(name)).stem
+        dest = inside(target, safe + suffix)
         n = 1
         while dest.exists() and dest.read_bytes() != Path(tmp).read_bytes():
             n += 1
-            dest = target / f"{safe}-{n}{suffix}"
+            dest = inside(target, f"{safe}-{n}{suffix}")
         shutil.copyfile(tmp, dest)
         todo.append((dest, name))
     names = {str(p): name for p, name in todo}

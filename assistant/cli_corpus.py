@@ -17,9 +17,15 @@ def parse(
     as_json: bool = typer.Option(False, "--json", help="输出完整 JSON 记录"),
 ) -> None:
     """解析一个文件并打印结果（不入库）。"""
+    from assistant.uploads import shown_name
     from corpus.errors import CorpusError
+    from corpus.ingest import path_problem
     from corpus.parse import parse_file
 
+    file = file.expanduser().resolve()  # messages name the file really read
+    bad = path_problem(file)
+    if bad:
+        fail(f"{shown_name(str(file))}：{bad}")
     try:
         filing = parse_file(file)
     except CorpusError as exc:

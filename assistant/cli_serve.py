@@ -45,6 +45,15 @@ def parse_auth(auth: Optional[str], auth_file: Optional[Path]) -> list[tuple[str
     return out
 
 
+def hide_api(demo) -> None:
+    """Mark every event private. Gradio puts the API description into the page it serves
+    *before* login, and that description lists each dropdown's choices (the corpus's unit
+    names, categories). Private events are left out of it; the browser UI calls them as
+    before, only Gradio's API clients cannot. Used whenever login is required."""
+    for fn in demo.fns.values():
+        fn.api_visibility = "private"
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认仅本机；其他地址必须设置认证）"),
@@ -97,6 +106,8 @@ def serve(
         typer.echo(f"  失败：{path}：{reason}", err=True)
     demo = build_app(h)
     demo.queue(default_concurrency_limit=2)
+    if creds:
+        hide_api(demo)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(f"数据目录：{h}；准备用时 {time.perf_counter() - t0:.1f} 秒。")
     typer.echo(f"正在启动：http://{shown}:{port}（按 Ctrl+C 停止）")

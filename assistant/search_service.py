@@ -10,13 +10,15 @@ Example:
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from pydantic import BaseModel, Field
 
 from assistant.home import home as default_home
-from index.errors import DimensionMismatch, IndexMissing, ModelMismatch, ModelUnavailable
+from index.errors import DimensionMismatch, ModelMismatch, ModelUnavailable
 from index.searcher import (
     IndicatorUsage, SearchFilters, SearchHit, SearchResponse, UpdateReport, parse_years,
 )
@@ -30,6 +32,7 @@ __all__ = [
 
 INDEX_DIRNAME = "index"
 CACHE_NAME = "embed_cache.sqlite3"
+WRITER_LOCK = "index.lock"
 
 EmbedderFactory = Callable[[Optional[str]], object]
 """Loads an embedder by name (None: the configured default); raises ModelUnavailable.
@@ -44,7 +47,10 @@ def _default_factory(name: Optional[str]):
 
 embedder_factory: EmbedderFactory = _default_factory
 _loaded: dict[str, object] = {}
-_indexes: dict[str, tuple[float, object]] = {}
+_indexes: dict[str, tuple[object, object]] = {}  # index folder -> (generation, SearchIndex)
+_load_locks: dict[str, threading.Lock] = {}
+_load_locks_guard = threading.Lock()
+_reloads: dict[str, threading.Thread] = {}  # index folder -> the latest background reload
 
 
 def index_dir(home: Optional[Path] = None) -> Path:
@@ -100,6 +106,26 @@ def _diff(indexed: dict[str, str], stored: dict[str, str]) -> tuple[list[str], l
     return new, removed, changed
 
 
+@contextmanager
+def writer_lock(home: Path) -> Iterator[None]:
+    """One index writer at a time per home, across processes (an ingest in the terminal and
+    an upload in the app): two writers would each swap in an index built from their own
+    snapshot, or delete the folder the other is still writing. Readers never take it."""
+    path = Path(home) / WRITER_LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock between processes
+            yield
+            return
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def build(
     home: Optional[Path] = None, model: Optional[str] = None, lexical_only: bool = False,
     progress: Optional[Callable[[str, int, int], None]] = None,
@@ -118,7 +144,7 @@ def build(
         except ModelUnavailable as exc:
             reason = exc.reason
     cache = _cache(h) if embedder is not None else None
-    with CorpusStore(h) as store:
+    with writer_lock(h), CorpusStore(h) as store:
         report = build_index(index_dir(h), store.iter_filings(), store.ids(), embedder, reason, cache, progress)
     if cache:
         cache.close()
@@ -132,28 +158,31 @@ def update(home: Optional[Path] = None, progress=None) -> Optional[UpdateReport]
     """Sync an existing index with the corpus database (None if no index exists yet)."""
     from corpus.store import CorpusStore
     from index.manifest import read_manifest
-    from index.searcher import update_index
+    from index.searcher import swap_in_progress, update_index
 
     h = Path(home or default_home())
     folder = index_dir(h)
-    if not (folder / "manifest.json").exists():
+    if not folder.exists() and not swap_in_progress(folder):
         return None
-    manifest = read_manifest(folder)
-    embedder = None
-    notices = []
-    if manifest.semantic.enabled:
-        try:
-            embedder = _embedder(manifest.semantic.model_id)
-        except ModelUnavailable as exc:
-            notices.append(str(exc))
-    with CorpusStore(h) as store:
-        stored = store.ids()
-        new, removed, changed = _diff(manifest.store_ids, stored)
-        todo = [(fid, store.get(fid)) for fid in new + changed]
-        cache = _cache(h) if embedder is not None else None
-        report = update_index(folder, todo, stored, embedder, cache, progress)
-        if cache:
-            cache.close()
+    with writer_lock(h):  # everything under the lock: another writer may be swapping the folder
+        if not (folder / "manifest.json").exists():
+            return None
+        manifest = read_manifest(folder)
+        embedder = None
+        notices = []
+        if manifest.semantic.enabled:
+            try:
+                embedder = _embedder(manifest.semantic.model_id)
+            except ModelUnavailable as exc:
+                notices.append(str(exc))
+        with CorpusStore(h) as store:
+            stored = store.ids()
+            new, removed, changed = _diff(manifest.store_ids, stored)
+            todo = [(fid, store.get(fid)) for fid in new + changed]
+            cache = _cache(h) if embedder is not None else None
+            report = update_index(folder, todo, stored, embedder, cache, progress)
+            if cache:
+                cache.close()
     report.notices = notices + report.notices
     _indexes.clear()
     return report
@@ -188,20 +217,45 @@ def status(home: Optional[Path] = None) -> IndexStatus:
 
 
 def load_index(home: Optional[Path] = None):
-    """The loaded SearchIndex (kept in memory while the manifest is unchanged)."""
-    from index.searcher import SearchIndex
+    """The loaded SearchIndex, kept in memory while its manifest is unchanged.
+
+    When an ingest elsewhere swaps the index, one background thread loads the new one
+    while searches keep answering from the previous (complete) index, so no search waits
+    for a reload; only the very first load is waited for (once, shared by all threads)."""
+    from index.searcher import SearchIndex, index_generation
 
     folder = index_dir(home)
-    mpath = folder / "manifest.json"
-    if not mpath.exists():
-        raise IndexMissing(f"还没有检索索引（{folder}）。请先运行 jixiao index build")
-    stamp = mpath.stat().st_mtime
-    cached = _indexes.get(str(folder))
-    if cached and cached[0] == stamp:
+    key = str(folder)
+    with _load_locks_guard:
+        lock = _load_locks.setdefault(key, threading.Lock())
+    cached = _indexes.get(key)
+    if cached is None:
+        with lock:
+            cached = _indexes.get(key)
+            if cached is None:
+                idx = SearchIndex.load(folder)
+                _indexes[key] = cached = (idx.generation, idx)
         return cached[1]
-    idx = SearchIndex.load(folder)
-    _indexes[str(folder)] = (stamp, idx)
-    return idx
+    stamp = index_generation(folder)
+    if stamp is not None and stamp != cached[0] and lock.acquire(blocking=False):
+        _reloads[key] = threading.Thread(target=_reload, args=(folder, key, lock), daemon=True)
+        _reloads[key].start()
+    return cached[1]
+
+
+def _reload(folder: Path, key: str, lock: threading.Lock) -> None:
+    """Load the index that replaced the cached one (the lock is held by the caller for us)."""
+    from index.errors import SearchIndexError
+    from index.searcher import SearchIndex, index_generation
+
+    try:
+        idx = SearchIndex.load(folder)
+        if idx.generation == index_generation(folder):  # not overtaken by a newer swap or a build here
+            _indexes[key] = (idx.generation, idx)
+    except SearchIndexError as exc:  # keep answering from the previous index; the next search retries
+        log.warning("reloading the index %s failed: %s", folder, exc)
+    finally:
+        lock.release()
 
 
 def search(

@@ -36,8 +36,9 @@ class IngestReport:
         return [fid for _, fid in self.parsed + self.replaced]
 
 
-def _safe_name(path: Path) -> Optional[str]:
-    """A reason to refuse a path whose name carries control characters."""
+def path_problem(path: Path) -> Optional[str]:
+    """A reason to refuse a path whose name carries control characters (they could forge
+    lines or terminal escapes in every message that shows the name)."""
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in str(path)):
         return "文件名含有控制字符，已拒绝"
     return None
@@ -46,15 +47,17 @@ def _safe_name(path: Path) -> Optional[str]:
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Expand files and folders (recursively) into the files to ingest, in a stable order.
 
-    Returns (files, problems) where problems are paths that do not exist. Symbolic
-    links are not followed out of the folders given.
+    Returns (files, problems) where problems are paths that do not exist. A path the
+    user gives is theirs to give (`../x` is fine): it is resolved, and everything is
+    reported under the resolved path, so a message says which file was really read.
+    Symbolic links are not followed out of the folders given.
     """
     files: list[Path] = []
     problems: list[tuple[str, str]] = []
     for raw in paths:
-        p = Path(raw)
+        p = Path(raw).expanduser().resolve()
         if not p.exists():
-            problems.append((str(raw), "路径不存在"))
+            problems.append((str(p), "路径不存在"))
         elif p.is_dir():
             for child in sorted(p.rglob("*")):
                 if child.is_file() and not child.is_symlink() and not child.name.startswith("."):
@@ -80,7 +83,7 @@ def ingest_paths(
 
 def _ingest_one(store: CorpusStore, path: Path, report: IngestReport) -> None:
     shown = str(path)
-    bad_name = _safe_name(path)
+    bad_name = path_problem(path)
     if bad_name:
         report.failed.append((repr(shown), bad_name))
         return

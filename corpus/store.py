@@ -9,6 +9,7 @@ bytes again change nothing, new bytes at the same path replace the old record.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -58,6 +59,8 @@ CREATE TABLE IF NOT EXISTS changes (
 );
 """
 
+_SCHEMA_OBJECTS = frozenset(re.findall(r"IF NOT EXISTS (\w+)", _SCHEMA))
+
 
 @dataclass(frozen=True)
 class FilingSummary:
@@ -91,12 +94,22 @@ class CorpusStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
+            if not self._schema_ready():
+                self._db.executescript(_SCHEMA)
+                self._db.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"语料库 {self.path} 无法打开：{exc}") from None
+
+    def _schema_ready(self) -> bool:
+        """True when every table and index exists and the version is recorded. Opening an
+        existing database then writes nothing, so a reader (a search) never waits for the
+        write lock behind an ingest, nor holds it up."""
+        names = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+        if not _SCHEMA_OBJECTS <= names:
+            return False
+        return self._db.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is not None
 
     def close(self) -> None:
         self._db.close()

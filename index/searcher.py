@@ -335,6 +335,27 @@ def update_index(
 
 # --- searching ---------------------------------------------------------------------
 
+SYNONYM_WEIGHT = 0.7
+LOAD_ATTEMPTS = 100
+LOAD_RETRY_S = 0.05
+Generation = Optional[tuple[int, int, int]]
+
+
+def index_generation(folder: Path) -> Generation:
+    """What identifies one written index: its manifest's inode, mtime and size (None if absent).
+    Every update writes a new folder, so a changed manifest means a swapped index."""
+    try:
+        st = (Path(folder) / "manifest.json").stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def swap_in_progress(folder: Path) -> bool:
+    """True while `_write_folder` is writing a new folder, swapping it in or removing the old one."""
+    folder = Path(folder)
+    return folder.with_name(folder.name + ".new").exists() or folder.with_name(folder.name + ".old").exists()
+
 
 class _Column:
     """A string column as codes into its distinct values (filters test the values once)."""
@@ -372,10 +393,36 @@ class SearchIndex:
         self._vid_order = np.argsort(vids, kind="stable")
         self._vid_sorted = vids[self._vid_order]
         self._usage: Optional[dict[str, list[int]]] = None
+        self.generation: Generation = None
 
     @classmethod
-    def load(cls, folder: Path) -> "SearchIndex":
+    def load(cls, folder: Path, attempts: int = LOAD_ATTEMPTS) -> "SearchIndex":
+        """Load one complete generation of the index. An update swaps the folder while
+        readers may be reading it, so a read that saw the manifest change (or failed
+        while a swap was in progress) is retried; `generation` records what was read."""
         folder = Path(folder)
+        error: Optional[Exception] = None
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(LOAD_RETRY_S)
+            before = index_generation(folder)
+            try:
+                idx = cls._load_once(folder)
+            except (IndexMissing, IndexCorrupted, OSError) as exc:
+                if index_generation(folder) == before and not swap_in_progress(folder):
+                    raise
+                error = exc
+                continue
+            if index_generation(folder) == before:
+                idx.generation = before
+                return idx
+        log.warning("index %s kept changing while being read (%d attempts)", folder, attempts)
+        if isinstance(error, (IndexMissing, IndexCorrupted)):
+            raise error
+        raise IndexCorrupted(f"索引 {folder} 在读取期间一直在更新，请稍后再试；如仍失败，运行 jixiao index build 重建索引")
+
+    @classmethod
+    def _load_once(cls, folder: Path) -> "SearchIndex":
         if not folder.exists():
             raise IndexMissing(f"还没有检索索引（{folder} 不存在）。请先运行 jixiao index build")
         manifest = read_manifest(folder)
@@ -470,6 +517,14 @@ class SearchIndex:
         ok = self._vid_sorted[pos] == ids
         return np.where(ok, self._vid_order[pos], -1)
 
+    def _lexical_scores(self, tokens: list[str], mask: Optional[np.ndarray]) -> np.ndarray:
+        """BM25 of the query's own tokens, plus its synonym groups at a discount (each group
+        averaged, then weighted by SYNONYM_WEIGHT) so an exact word outranks a synonym."""
+        scores = self.lexical.scores(tokens, mask)
+        for group in self.tokenizer.expansions(tokens):
+            scores = scores + (SYNONYM_WEIGHT / len(group)) * self.lexical.scores(group, mask)
+        return scores
+
     def search(
         self,
         query: str,
@@ -505,7 +560,7 @@ class SearchIndex:
         sem_scores = np.zeros(0, dtype=np.float32)
         if candidates:
             if mode in ("hybrid", "lexical"):
-                lex_rows, lex_scores = self.lexical.top(self.lexical.scores(tokens, mask), depth)
+                lex_rows, lex_scores = self.lexical.top(self._lexical_scores(tokens, mask), depth)
             if mode in ("hybrid", "semantic"):
                 allowed = None if mask is None else self._vid[mask]
                 sem_scores, ids = self.vectors.search(query_vector, depth, allowed)
@@ -535,6 +590,6 @@ class SearchIndex:
         if candidates and not hits:
             notices.append("没有找到匹配的段落：检索词在语料中没有出现。可换个说法，或去掉部分筛选条件")
         return SearchResponse(
-            query=query, tokens=tokens, mode=mode, semantic_enabled=self.vectors is not None,
+            query=query, tokens=tokens + [w for g in self.tokenizer.expansions(tokens) for w in g], mode=mode, semantic_enabled=self.vectors is not None,
             model_id=self.manifest.semantic.model_id, candidates=candidates, hits=hits, notices=notices,
         )

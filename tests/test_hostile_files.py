@@ -195,7 +195,9 @@ CHILD = textwrap.dedent(
         out["failed"] = report.failed
         out["skipped"] = report.skipped
         out["n_filings"] = store.stats()["filings"]
-    out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    # the child's own peak: ru_maxrss would also count the (large) pytest parent it was forked from
+    hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM:")]
+    out["maxrss_mib"] = int(hwm[0].split()[1]) // 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(json.dumps(out, ensure_ascii=False))
     """
 )
@@ -283,3 +285,91 @@ def test_symlink_out_of_a_folder_is_not_followed(tmp_path):
     with CorpusStore(tmp_path / "home") as store:
         report = ingest_paths(store, [folder])
     assert [Path(p).name for p, _ in report.parsed] == ["real.txt"]
+
+
+# --- names: a typed path is the user's, an uploaded name is not -------------------------------------
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("../../evil.txt", "路径"),
+    ("/etc/passwd.txt", "路径"),
+    ("..\\..\\evil.txt", "路径"),
+    ("..", "路径"),
+    ("bad\nname.txt", "控制字符"),
+    ("esc\x1b[31mred.txt", "控制字符"),
+    ("nul\x00.txt", "控制字符"),
+    ("disguised\u202etxt.exe", "控制字符"),
+    ("", "为空"),
+    ("长" * 100 + ".txt", "字节"),
+])
+def test_upload_name_problems(name, reason):
+    from assistant.uploads import name_problem, shown_name
+
+    assert reason in name_problem(name)
+    assert not any(ord(ch) < 32 or ch == "\u202e" for ch in shown_name(name))
+
+
+def test_plain_upload_names_pass_and_are_stored_safely(tmp_path):
+    from assistant.uploads import inside, name_problem, stored_name
+
+    for name in ("绩效目标表（2024）.txt", "a b.DOCX", "x.y.pdf", "-.xlsx"):
+        assert name_problem(name) is None
+        stored = stored_name(name)
+        assert "/" not in stored and not stored.startswith(".") and inside(tmp_path, stored).parent == tmp_path.resolve()
+    assert stored_name("绩效目标表（2024）.txt") == "绩效目标表2024.txt" and stored_name("a b.DOCX") == "ab.docx"
+    with pytest.raises(ValueError, match="数据目录之外"):
+        inside(tmp_path, "../x.txt")
+
+
+def test_uploads_with_hostile_names_are_refused_and_the_batch_goes_on(tmp_path):
+    """The app's ingest: each bad name refused with its reason (shown escaped), the good file
+    stored, nothing written outside <home>/uploads."""
+    from assistant.app_service import ingest_uploads
+
+    home = tmp_path / "home"
+    src = tmp_path / "upload.tmp"
+    src.write_bytes(SEED_000.read_bytes())
+    names = ["../../evil.txt", str(tmp_path / "abs.txt"), "..\\win.txt", "bad\nname.txt", "esc\x1b[31m.txt"]
+    rep = ingest_uploads(home, [(str(src), n) for n in names] + [(str(src), "好文件.txt")])
+    assert [n for n, _ in rep.added] == ["好文件.txt"]
+    assert len(rep.failed) == len(names)
+    for (shown, reason), name in zip(rep.failed, names):
+        assert ("路径" in reason) if ("/" in name or "\\" in name) else ("控制字符" in reason)
+        assert "\n" not in shown and "\x1b" not in shown
+    assert sorted(p.name for p in (home / "uploads").iterdir()) == ["好文件.txt"]
+    written = {p.name for p in tmp_path.rglob("*") if p.is_file()} - {"upload.tmp"}
+    assert not written & {"evil.txt", "abs.txt", "win.txt", "name.txt"}
+    assert not (tmp_path / "evil.txt").exists() and not (tmp_path / "abs.txt").exists()
+
+
+def test_check_upload_refuses_a_name_with_a_path(tmp_path):
+    from assistant.app_service import UploadRefused, parse_upload
+
+    src = tmp_path / "upload.tmp"
+    src.write_bytes(SEED_000.read_bytes())
+    with pytest.raises(UploadRefused, match="路径"):
+        parse_upload(src, "../../x.txt")
+    with pytest.raises(UploadRefused, match="控制字符"):
+        parse_upload(src, "x\r.txt")
+    assert parse_upload(src, "表.txt").source.path == "表.txt"
+
+
+def test_cli_paths_with_dotdot_are_resolved_and_reported_resolved(tmp_path, monkeypatch):
+    """`jixiao ingest ../x` is legitimate on one's own machine: read, and named by the resolved path."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.home import set_home
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "f.txt").write_bytes(SEED_000.read_bytes())
+    monkeypatch.chdir(tmp_path / "a")
+    monkeypatch.setenv("JIXIAO_HOME", str(tmp_path / "home"))
+    set_home(None)
+    runner = CliRunner()
+    res = runner.invoke(app, ["ingest", "-q", "../a/f.txt", "../a/../missing.txt"])
+    assert "新增 1" in res.output and f"{tmp_path / 'missing.txt'}：路径不存在" in res.output
+    res = runner.invoke(app, ["parse", "../a/f.txt"])
+    assert res.exit_code == 0 and res.output.startswith(f"{tmp_path / 'a' / 'f.txt'}：")
+    res = runner.invoke(app, ["parse", "bad\x1bname.txt"])
+    assert res.exit_code == 2 and "控制字符" in res.output and "\x1b" not in res.output

@@ -217,3 +217,15 @@ def test_satisfaction_filed_under_effect_is_found_by_level1_filter(built):
     levels = {h.passage.level1 for h in resp.hits}
     assert "效果目标" in levels and "满意度指标" in levels
     assert all("满意" in (h.passage.subcategory or "") for h in resp.hits)
+
+
+def test_everyday_words_reach_the_filed_vocabulary(built):
+    """'老师…花多少钱' shares no word with '人均培训成本'; the query-side synonyms (老师→教师,
+    钱→成本) bridge it, and documents keep their own tokens."""
+    idx = SearchIndex.load(built)
+    tokens = idx.tokenizer.tokenize("老师培训一人花多少钱")
+    assert "成本" not in tokens and ["教师"] in idx.tokenizer.expansions(tokens)
+    assert ["成本", "费用", "经费"] in idx.tokenizer.expansions(tokens)
+    resp = idx.search("老师培训一人花多少钱", SearchFilters(type="indicator"), k=5, mode="lexical")
+    assert "人均培训成本" in [h.passage.name for h in resp.hits]
+    assert "成本" in resp.tokens
