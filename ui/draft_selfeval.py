@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from ui.app import _notice, esc
-from ui.draft_tab import DOWNLOAD_JS, _cells, _finding_line, changes_view, downloadable, draft_export, section_note
+from ui.draft_tab import DOWNLOAD_JS, _cells, changes_view, downloadable, draft_export, findings_summary, section_note
 
 SE_SECTIONS = 2  # 存在的主要问题, 改进措施和有关建议
 SE_COLUMN_WIDTHS = ["4%", "7%", "7%", "15%", "7%", "8%", "5%", "5%", "20%", "13%", "9%"]
@@ -92,15 +92,8 @@ def score_view(form) -> str:
 
 def selfeval_findings(form) -> str:
     """Counts, and the findings tied to no row or section."""
-    from assistant.app_draft import is_carried
-
-    c = form.counts()
-    rows = sum(1 for r in form.rows if r.findings)
-    head = (f'<div class="jx-prov">自评表检查：错误 {c["error"]}、警告 {c["warn"]}、提示 {c["info"]}；'
-            f'{rows} 行指标有问题（见“检查结果”列）。标“上年表中已有”的问题来自所对照的目标表。</div>')
-    if not form.other_findings:
-        return head
-    return head + "<h4>整表的问题</h4>" + "".join(_finding_line(f, is_carried(form, f)) for f in form.other_findings)
+    return findings_summary(form, subject="自评表检查", tail="标“上年表中已有”的问题来自所对照的目标表。",
+                            others="整表的问题")
 
 
 def _amount(x: Optional[float]) -> str:

@@ -118,17 +118,19 @@ def _finding_line(f, carried: bool = False) -> str:
             f'{esc(f.rule_name)}</span> · {esc(f.location)}{tag}<div>{esc(f.message)}</div></div>')
 
 
-def findings_summary(form) -> str:
+def findings_summary(form, subject: Optional[str] = None, tail: str = "栏目的问题列在各栏目下方。",
+                     others: str = "整表或整个项目的问题") -> str:
     """Counts for the shown project and the findings tied to no section or row."""
     from assistant.app_draft import is_carried
 
     c = form.counts()
     rows = sum(1 for r in form.rows if r.findings)
-    head = (f'<div class="jx-prov">项目“{esc(form.name)}”：错误 {c["error"]}、警告 {c["warn"]}、提示 {c["info"]}；'
-            f'{rows} 行指标有问题（见“检查结果”列），栏目的问题列在各栏目下方。</div>')
+    subject = subject or f"项目“{esc(form.name)}”"
+    head = (f'<div class="jx-prov">{subject}：错误 {c["error"]}、警告 {c["warn"]}、提示 {c["info"]}；'
+            f'{rows} 行指标有问题（见“检查结果”列），{tail}</div>')
     if not form.other_findings:
         return head
-    return head + "<h4>整表或整个项目的问题</h4>" + "".join(_finding_line(f, is_carried(form, f)) for f in form.other_findings)
+    return head + f"<h4>{others}</h4>" + "".join(_finding_line(f, is_carried(form, f)) for f in form.other_findings)
 
 
 def changes_view(draft) -> str:
