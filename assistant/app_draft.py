@@ -549,12 +549,14 @@ def safe_stem(text: str, limit: int = 40) -> str:
 
 def export_path(home: Path, stem: str, suffix: str) -> Path:
     """A new file `<home>/exports/<letters and digits of stem>_<random><suffix>`, never outside the folder."""
-    folder = (Path(home) / EXPORT_DIR).resolve()
+    from assistant.uploads import inside
+
+    folder = Path(home) / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    path = (folder / f"{stem}{secrets.token_hex(4)}{suffix}").resolve()
-    if path.parent != folder:  # cannot happen with safe_stem; kept as the last guard
-        raise DraftInputError("导出文件名无效")
-    return path
+    try:
+        return inside(folder, f"{stem}{secrets.token_hex(4)}{suffix}")
+    except ValueError:  # cannot happen with safe_stem; kept as the last guard
+        raise DraftInputError("导出文件名无效") from None
 
 
 def export_docx(home: Path, draft: Draft) -> Path:
