@@ -13,7 +13,7 @@ from assistant.app_draft import DraftInputError, NewProjectRequest, llm_status, 
 from assistant.drafting.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, ENV_TIMEOUT
 from assistant.drafting.new_project import SECTIONS
 from tests.draft_support import corpus_home
-from tests.llm_support import fake_llm_server
+from tests.llm_support import no_llm_env, server  # noqa: F401  (shared fixtures)
 from tests.test_draft_llm import requests_for
 
 FALLBACK = "离线模板（模型失败后改用）"
@@ -24,18 +24,8 @@ def _request(**extra) -> NewProjectRequest:
                              brief="委托第三方检测扬尘", year=2025, **extra)
 
 
-@pytest.fixture(autouse=True)
-def _no_llm_env(monkeypatch):
-    for name in (ENV_BASE_URL, ENV_MODEL, ENV_API_KEY, ENV_TIMEOUT):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("no_llm_env")
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """(base URL, request log) of a running fake OpenAI-compatible server."""
-    log = tmp_path_factory.mktemp("applm") / "requests.jsonl"
-    with fake_llm_server(log) as url:
-        yield url, log
 
 
 @pytest.fixture(scope="module")

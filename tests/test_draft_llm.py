@@ -28,7 +28,7 @@ from assistant.drafting.new_project import SECTIONS, new_project
 from assistant.drafting.render import Precedent
 from corpus.store import CorpusStore
 from tests.draft_support import corpus_home
-from tests.llm_support import fake_llm_server
+from tests.llm_support import no_llm_env, server  # noqa: F401  (shared fixtures)
 from tests.test_draft_new import SPEC
 
 TITLES = dict(SECTIONS)
@@ -36,18 +36,8 @@ FACTS = {"name": "新项目", "unit": "某单位", "category": "经常性项目"
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _no_llm_env(monkeypatch):
-    for name in (ENV_BASE_URL, ENV_MODEL, ENV_API_KEY, ENV_TIMEOUT):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("no_llm_env")
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """(base URL, request log path) of a running fake server."""
-    log = tmp_path_factory.mktemp("llm") / "requests.jsonl"
-    with fake_llm_server(log) as url:
-        yield url, log
 
 
 @pytest.fixture(scope="module")
