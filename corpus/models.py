@@ -14,7 +14,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 FilingKind = Literal["target_table", "self_evaluation", "budget_disclosure"]
-SourceFormat = Literal["txt", "docx", "pdf", "xlsx", "json"]
+SourceFormat = Literal["txt", "docx", "pdf", "xlsx", "json", "html", "doc", "xls", "wps", "et"]
 
 
 class Record(BaseModel):
@@ -68,12 +68,18 @@ class LegalBasis(Record):
 
 
 class Budget(Record):
-    """Money in yuan. `sources` holds funds by source (财政拨款, 上年结转, 其他资金…)."""
+    """Money in yuan. `sources` holds funds by source (财政拨款, 上年结转, 其他资金…).
+
+    For a self-evaluation `total` is 年初预算数, `current_year` 全年预算数 and
+    `executed` 全年执行数.
+    """
 
     total: Optional[float] = None
     current_year: Optional[float] = None
     prior_year_budget: Optional[float] = None
     prior_year_executed: Optional[float] = None
+    executed: Optional[float] = Field(default=None, description="全年执行数 (self-evaluations)")
+    execution_rate: Optional[float] = Field(default=None, description="预算执行率 in percent")
     sources: dict[str, float] = Field(default_factory=dict)
     raw: dict[str, str] = Field(default_factory=dict)
     span: Optional[SourceSpan] = None
