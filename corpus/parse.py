@@ -50,9 +50,36 @@ def parse_bytes(data: bytes, path: str) -> Filing:
 
 
 def parse_document(doc: ExtractedText, source: SourceInfo) -> Filing:
+    """Detect the kind, read it with the layout parser and from its cells, merge.
+
+    A document that holds a form is never refused: when the layout parser finds no
+    project, the cell reading (labels from the lexicon, indicators by vocabulary)
+    gives the filing, with a warning for what is missing.
+    """
+    from corpus.cells import build_rows
+    from corpus.parsers.cell_filing import fill_gaps, filing_from_cells, has_content, read_cells
+
+    truncated = _truncated(doc)
+    doc = _without_chrome(doc)
+    rows = build_rows(doc)
     kind = detect_kind(doc)
     if kind is None:
-        raise NotAFiling(source.path, "没有找到表名或“项目名称/三级指标/立项依据”等栏目")
+        kind = _kind_from_cells(rows)
+        if kind is None:
+            raise NotAFiling(source.path, "没有找到表名或“项目名称/三级指标/立项依据”等栏目")
+    form = read_cells(rows, kind)
+    try:
+        filing = _parse_layout(doc, source, kind)
+    except NotAFiling:
+        if kind == "budget_disclosure" or not has_content(form):
+            raise
+        return filing_from_cells(form, kind, source, truncated)
+    if filing.kind == "budget_disclosure":
+        return filing
+    return fill_gaps(filing, form, truncated)
+
+
+def _parse_layout(doc: ExtractedText, source: SourceInfo, kind: str) -> Filing:
     if kind == "target_table":
         from corpus.parsers.target_table import parse_project, split_projects
 
@@ -72,6 +99,39 @@ def parse_document(doc: ExtractedText, source: SourceInfo) -> Filing:
     from corpus.parsers.budget_disclosure import parse_budget_disclosure
 
     return parse_budget_disclosure(doc, source)
+
+
+def _truncated(doc: ExtractedText) -> bool:
+    """The text stops mid-character or mid-word, as copies of cut-off pages do."""
+    tail = "".join(l.text for l in doc.lines[-3:]).rstrip(" |")
+    return "\ufffd" in tail[-12:]
+
+
+def _without_chrome(doc: ExtractedText) -> ExtractedText:
+    """The document without provenance comments and web-page chrome (line numbers kept)."""
+    from corpus.cells import is_chrome
+
+    kept = [l for l in doc.lines if not l.text.lstrip().startswith(("# SOURCE:", "# NOTE:")) and not is_chrome(l.text)]
+    if len(kept) == len(doc.lines):
+        return doc
+    return ExtractedText(format=doc.format, lines=kept, pages=doc.pages)
+
+
+def _kind_from_cells(rows) -> Optional[str]:
+    from corpus.cells import flat_cells
+    from corpus.parsers.cell_form import find_title
+
+    cells = flat_cells(rows)
+    title = find_title(cells) or ""
+    if any(w in title for w in ("自评", "评价报告")):
+        return "self_evaluation"
+    if "绩效目标" in title or "申报表" in title:
+        return "target_table"
+    header = "".join(c.text for c in cells[:400] if len(c.text) <= 12)
+    if sum(w in header for w in ("一级指标", "二级指标", "三级指标", "指标名称", "指标值", "目标值")) >= 3:
+        # an indicator table without a title: actual values make it an evaluation
+        return "self_evaluation" if any(w in header for w in ("完成值", "实际", "得分")) else "target_table"
+    return None
 
 
 def _title(doc: ExtractedText) -> Optional[str]:
