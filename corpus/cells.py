@@ -51,6 +51,8 @@ _CHROME = re.compile(
     r"有\s*效\s*性|文\s*号|附件[：:]?$|首页|当前位置|政府信息公开$|网站地图|无障碍|"
     r"版权所有|主办单位|承办单位|技术支持|ICP备|网站标识码|公安备案)"
 )
+# ruby annotations some mirrors add after characters: 经(jīng)费, 区(qū)
+_PINYIN = re.compile(r"[（(][a-zA-Zāáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜü]{1,7}[）)]")
 _PROVENANCE = re.compile(r"^#\s*(?:SOURCE|NOTE)\s*:")
 _ONLY_PIPES = re.compile(r"^\s*\|[\s|]*$")
 _SENTENCE = re.compile(r"[，。；！？,;]")
@@ -58,7 +60,7 @@ _SENTENCE = re.compile(r"[，。；！？,;]")
 
 def is_chrome(text: str) -> bool:
     """A web page's navigation or metadata line, not part of the filing."""
-    t = text.strip()
+    t = text.strip().lstrip("-—·•|> ")
     return bool(t) and len(t) <= 80 and bool(_CHROME.match(t))
 
 
@@ -91,7 +93,10 @@ def _space_cells(text: str) -> Optional[list[str]]:
     parts = [p for p in re.split(r"\s+", text.strip()) if p]
     if len(parts) < 3:
         return None
-    if max(len(p) for p in parts) > 60:
+    lengths = sorted(len(p) for p in parts)
+    if len(parts) >= 5 and lengths[len(lengths) // 2] <= 8:
+        return parts
+    if max(lengths) > 60:
         return None
     if sum(len(p) for p in parts) / len(parts) > 28:
         return None
@@ -145,6 +150,10 @@ def split_indicator_run(text: str) -> Optional[list[str]]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+def _label_count(text: str) -> int:
+    return sum(1 for lab in _labels_for_split() if lab in text)
+
+
 def split_run_together(text: str) -> list[str]:
     """Split a cell at each known label it runs into ('项目名称XX主管部门YY')."""
     t = text.strip()
@@ -160,7 +169,7 @@ def split_run_together(text: str) -> list[str]:
             for piece in run:
                 out.extend(split_run_together(piece) if piece != t else [piece])
             return out
-    if _SENTENCE.search(t) and len(t) > 60:
+    if _SENTENCE.search(t) and len(t) > 60 and _label_count(t) < 3:
         return [t]
     labels = _labels_for_split()
     cuts: set[int] = set()
@@ -205,6 +214,7 @@ def build_rows(doc: ExtractedText) -> list[Row]:
 
     def norm(text: str) -> str:
         text = text.replace("\u3000", " ").replace("\xa0", " ")
+        text = _PINYIN.sub("", text)
         return to_simplified(text) if convert else text
 
     for line in doc.lines:

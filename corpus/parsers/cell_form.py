@@ -28,13 +28,17 @@ _PERCENT_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*%$")
 _CODE_PREFIX = re.compile(r"^(?:\[\d+\]|【\d+】|\d{3,}[-—_\s]+)")
 _COMPARATOR_ONLY = re.compile(r"^(?:>=|<=|=>|=<|≥|≤|>|<|=|大于等于|小于等于|不低于|不高于|不少于|不超过)$")
 _NATURE = {"正向", "反向", "定量", "定性", "正向指标", "反向指标", "定量指标", "定性指标", "中性"}
-_UNIT_ONLY = re.compile(r"^(?:%|‰|[个家人次项份件台套座所户元万元公里千米米平方米亩吨天日月年小时分钟场期批篇条处辆名间栋册本种类]{1,4}|%\(百分比\)|[A-Za-z]{1,3})$")
+_UNIT_CHARS = "个家人次项份件台套座所户元万公里千米平方亩吨天日月年小时分钟场期批篇条处辆名间栋册本种类宗例株棵头只箱"
+_UNIT_ONLY = re.compile(
+    rf"^(?:%|‰|[{_UNIT_CHARS}]{{1,4}}(?:[/·*][{_UNIT_CHARS}]{{1,3}}(?:[·*][{_UNIT_CHARS}])?)?|%\(百分比\)|[A-Za-z]{{1,3}}|㎡|m²)$"
+)
 _NAME_HEADERS = ("三级指标", "指标内容", "指标名称", "三级目标", "绩效指标名称", "具体指标")
 _HEADER_ONLY = ("一级指标", "二级指标", "绩效指标", "年度绩效指标", "年度绩效指标完成情况", "绩效目标指标")
 _TABLE_END = ("总分", "综合得分", "绩效自评综合得分", "评价等次", "自评等级", "填报人", "联系电话", "填表人",
-              "说明", "备注", "审核人", "评价人员", "单位负责人", "财务负责人", "项目负责人")
+              "审核人", "评价人员", "单位负责人", "财务负责人", "项目负责人")
 _ROLE_WORDS = [
     ("deviation", ("偏差", "原因", "改进措施")),
+    ("note", ("备注", "说明")),
     ("status", ("完成情况",)),
     ("nature", ("指标性质", "指标方向", "符号")),
     ("unit", ("度量单位", "计量单位", "单位")),
@@ -408,6 +412,8 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
     if start is None:
         return []
     roles, i = _read_roles(cells, start)
+    roles = [r for r in roles if r not in ("nature", "unit")] or ["target"]
+    cells = cells[:i] + _merge_value_parts(cells[i:])
     rows: list[Indicator] = []
     level1 = level2 = ""
     category: Optional[str] = None
@@ -452,6 +458,10 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
         name = rest
         values: list[str] = []
         j = i + 1
+        if roles[0] in ("weight", "score") and j + 1 < n:
+            nxt, after = cells[j].text.strip(), cells[j + 1].text.strip().translate(_SYMBOLS)
+            if len(nxt) > 6 and not _looks_numeric(nxt) and looks_like_value(after):
+                j += 1  # a description column between the name and its values (Hebei)
         tail = _TAIL_VALUE.search(name)
         following = next((c.text.strip() for c in cells[j:j + 3] if c.text.strip()), "")
         if tail and tail.start() >= 2 and re.search(r"[%‰≥≤<>=]", tail.group(1)) and (
@@ -462,28 +472,61 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
             name = name[: tail.start()]
         else:
             roles_here = roles
-        for role in roles_here:
+        assigned: list[tuple[str, str]] = [("target", v) for v in values]
+        for pos, role in enumerate(roles_here):
             if j >= n:
                 break
             nxt = cells[j].text.strip().translate(_SYMBOLS)
             if nxt and (classify_label(nxt)[0] or _is_end(nxt) or _split_levels(nxt)[0]):
                 break
             if role in ("weight", "score") and nxt and not _looks_numeric(nxt) and not _percent_value(nxt):
+                if looks_like_value(nxt) and pos + 1 < len(roles_here):
+                    continue  # this row has no cell for the number column; the cell is the next role's
                 break
-            values.append(nxt)
+            assigned.append((role, nxt))
             j += 1
-        if not values or not any(values):
+        if not any(v for _, v in assigned):
             m = _TAIL_VALUE.search(name)
             if m and m.start() >= 2 and (re.search(r"[%‰≥≤<>=]", m.group(1)) or re.search(r"\D$", m.group(1))):
-                values = [m.group(1)]
+                assigned = [("target", m.group(1))]
                 name = name[: m.start()]
-        ind = _make_indicator(level1, level2, category, subcategory, name, roles, values, cells[i:j])
+        ind = _make_indicator(level1, level2, category, subcategory, name, assigned, cells[i:j])
         if ind is not None:
             rows.append(ind)
         i = max(j, i + 1)
+    serials = [r.name for r in rows if getattr(r, "date_serial_suspect", False)]
+    if serials:
+        warnings.append(f"指标「{serials[0]}」等 {len(serials)} 项的目标值像是 Excel 日期序号（如 44561），请核对原表")
     if rows and not rows[-1].raw_value:
         warnings.append(f"指标表在「{rows[-1].name}」处中断，文件可能不完整")
     return rows
+
+
+def _merge_value_parts(cells: list[Cell]) -> list[Cell]:
+    """One cell per value: drop 正向/定量 marks, join '=' '8' '人/次' into '=8人/次'.
+
+    Forms that give 指标性质/指标方向, 指标值 and 度量单位 their own columns
+    (Sichuan, Inner Mongolia) then read like forms that write '≥8人/次' in one cell.
+    """
+    out: list[Cell] = []
+    pending_cmp: Optional[Cell] = None
+    for cell in cells:
+        t = re.sub(r"\s+", "", cell.text).translate(_SYMBOLS)
+        if t in _NATURE:
+            continue
+        if _COMPARATOR_ONLY.match(t):
+            pending_cmp = cell
+            continue
+        if pending_cmp is not None:
+            cell = Cell(re.sub(r"\s+", "", pending_cmp.text).translate(_SYMBOLS) + t, cell.line)
+            pending_cmp = None
+            out.append(cell)
+            continue
+        if t and _UNIT_ONLY.match(t) and out and re.search(r"\d$", out[-1].text.strip()):
+            out[-1] = Cell(out[-1].text.strip() + t, out[-1].line)
+            continue
+        out.append(cell)
+    return out
 
 
 def _fill_number(ind: Indicator, text: str, roles: list[str]) -> None:
@@ -505,13 +548,13 @@ def _join_target(values: dict[str, str]) -> str:
     return target
 
 
-def _make_indicator(level1: str, level2: str, category, subcategory, name: str, roles: list[str],
-                    values: list[str], span_cells: list[Cell]) -> Optional[Indicator]:
+def _make_indicator(level1: str, level2: str, category, subcategory, name: str,
+                    assigned: list[tuple[str, str]], span_cells: list[Cell]) -> Optional[Indicator]:
     name = clean_name(name).lstrip("★☆*·")
     if not name or len(name) > 80:
         return None
     by_role: dict[str, str] = {}
-    for role, value in zip(roles, values):
+    for role, value in assigned:
         by_role.setdefault(role, value)
     raw = re.sub(r"\s+", "", _join_target(by_role))
     raw_for_split = re.sub(r"[（(]\s*(%|‰)\s*[）)]", r"\1", raw)
@@ -539,34 +582,83 @@ def _make_indicator(level1: str, level2: str, category, subcategory, name: str, 
     )
     if by_role.get("deviation"):
         ind.deviation = by_role["deviation"]
-    if value is not None and 30000 <= value <= 60000 and not unit and "时效" in (level2 or ""):
-        ind.date_serial_suspect = True
+    if value is not None and 20000 <= value <= 80000 and not unit and "时效" in (level2 or "") + name:
+        ind.date_serial_suspect = True  # an Excel date serial (44561 = 2021-12-31), not a number
     return ind
 
 
 # --- evaluation ------------------------------------------------------------------
 
+_PROSE_SCORE = re.compile(r"(?:自评得分|综合得分|自评总分|评价得分|总得分|得分为|总分)\s*(?:为|是|[：:])?\s*(\d{1,3}(?:\.\d+)?)\s*分")
+_PROSE_GRADE = re.compile(r"(?:评价等次|评价等级|自评等级|自评结果|等级|等次|评定为|评价结果)\s*(?:为|是|[：:])?\s*[“\"「]?(优秀|良好|优|良|中|差|合格)")
+
+
+_RUN_TOTAL = re.compile(r"总分100(\d{1,3}(?:\.\d{1,2})?)(?!\d)")
+
+
+def _score_after(cells: list[Cell], i: int) -> Optional[float]:
+    """The score in a 总分 row: [总分, 100, 98.62] → 98.62; [总分, 95] → 95; '总分100100' → 100."""
+    numbers: list[str] = []
+    skipped = 0
+    for k, nxt in enumerate(cells[i + 1:i + 9], start=i + 1):
+        t = re.sub(r"\s+", "", nxt.text).rstrip("。.，,").rstrip("分")
+        if not t:
+            continue
+        if not _NUMBER.match(t):
+            if numbers or skipped >= 5 or _is_end(t):
+                break
+            skipped += 1  # a cell laid out between the label and its score (Sichuan)
+            continue
+        if skipped and _any_label(cells[k - 1].text):
+            break
+        numbers.append(t)
+        if len(numbers) == 2:
+            break
+    if not numbers:
+        tail = re.sub(r"\s+", "", cells[i].text)
+        m = re.match(r"^(?:总分|综合得分|自评得分|合计)[：:]?(\d+(?:\.\d+)?)", tail)
+        if not m:
+            return None
+        numbers = [m.group(1)]
+    if len(numbers) == 1 and numbers[0].startswith("100") and len(numbers[0]) > 3:
+        numbers = ["100", numbers[0][3:]]  # weight and score run together
+    values = [float(n) for n in numbers]
+    if len(values) == 2 and values[0] == 100:
+        return values[1] if values[1] <= 100 else None
+    return values[0] if values[0] <= 100 else None
+
+
 def read_evaluation(cells: list[Cell]) -> tuple[Optional[float], Optional[str]]:
+    """总分/自评得分 and 评价等次, from their cells or, for prose reports, from sentences."""
     score = grade = None
     for i, cell in enumerate(cells):
         key = label_of(cell.text, "evaluation")
         if key is None:
+            lead = re.match(r"^(?:总分|综合得分|自评得分)[：:]?\d", re.sub(r"\s+", "", cell.text))
+            if lead and score is None:
+                score = _score_after(cells, i)
             continue
-        for nxt in cells[i + 1:i + 4]:
-            t = re.sub(r"\s+", "", nxt.text)
-            if not t:
-                continue
-            if key == "score" and score is None:
-                if _looks_numeric(t) or re.fullmatch(r"\d+(?:\.\d+)?分", t):
-                    v = first_number(t)
-                    if v is not None and 0 <= v <= 100:
-                        score = v
-                break
-            if key == "grade" and grade is None:
+        if key == "score" and score is None:
+            score = _score_after(cells, i)
+            continue
+        if key == "grade" and grade is None:
+            for nxt in cells[i + 1:i + 3]:
+                t = re.sub(r"\s+", "", nxt.text)
+                if not t:
+                    continue
                 if t in _GRADES or t.rstrip("级等") in _GRADES:
                     grade = t
                 break
-            break
+    if score is None or grade is None:
+        for cell in cells:
+            if score is None:
+                m = _PROSE_SCORE.search(cell.text) or _RUN_TOTAL.search(re.sub(r"\s+", "", cell.text))
+                if m and float(m.group(1)) <= 100:
+                    score = float(m.group(1))
+            if grade is None:
+                m = _PROSE_GRADE.search(cell.text)
+                if m:
+                    grade = m.group(1)
     return score, grade
 
 
