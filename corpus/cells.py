@@ -150,8 +150,15 @@ def split_indicator_run(text: str) -> Optional[list[str]]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+@lru_cache(maxsize=1)
+def _split_pattern() -> re.Pattern:
+    """Labels (longest first) with an optional bracketed unit and colon after them."""
+    alternation = "|".join(map(re.escape, _labels_for_split()))
+    return re.compile(rf"(?:{alternation})\s*(?:[（(][^）)]{{0,12}}[）)])?\s*[：:]?")
+
+
 def _label_count(text: str) -> int:
-    return sum(1 for lab in _labels_for_split() if lab in text)
+    return len(_split_pattern().findall(text))
 
 
 def split_run_together(text: str) -> list[str]:
@@ -171,21 +178,11 @@ def split_run_together(text: str) -> list[str]:
             return out
     if _SENTENCE.search(t) and len(t) > 60 and _label_count(t) < 3:
         return [t]
-    labels = _labels_for_split()
     cuts: set[int] = set()
-    i = 0
-    while i < len(t):
-        for lab in labels:
-            if t.startswith(lab, i):
-                cuts.add(i)
-                end = i + len(lab)
-                m = re.match(r"\s*(?:[（(][^）)]{0,12}[）)])?\s*[：:]?", t[end:])
-                cut_after = end + (m.end() if m else 0)
-                if cut_after < len(t):
-                    cuts.add(cut_after)
-                i = cut_after - 1
-                break
-        i += 1
+    for m in _split_pattern().finditer(t):
+        cuts.add(m.start())
+        if m.end() < len(t):
+            cuts.add(m.end())
     cuts.discard(0)
     if not cuts or label_of(t, "fields") or label_of(t, "money"):
         return [t]

@@ -35,10 +35,15 @@ def normalize_label(text: str) -> str:
     return t
 
 
-def _home_file() -> Optional[Path]:
-    home = os.environ.get("JIXIAO_HOME") or str(Path.home() / ".jixiao")
-    path = Path(home) / "labels.toml"
-    return path if path.is_file() else None
+def _home_file() -> Optional[str]:
+    """The user's labels.toml, looked up once per home (a new file needs a restart)."""
+    return _user_file(os.environ.get("JIXIAO_HOME") or "")
+
+
+@lru_cache(maxsize=8)
+def _user_file(home: str) -> Optional[str]:
+    path = Path(home or Path.home() / ".jixiao") / "labels.toml"
+    return str(path) if path.is_file() else None
 
 
 def _load(path: Path) -> dict:
@@ -73,28 +78,39 @@ def _lexicon(user_file: Optional[str]) -> dict[str, dict[str, str]]:
 
 def lexicon(table: str) -> dict[str, str]:
     """{normalised label -> field} of one table ('fields', 'money', 'goals', 'evaluation')."""
-    user = _home_file()
-    return _lexicon(str(user) if user else None).get(table, {})
+    return _lexicon(_home_file()).get(table, {})
 
 
 def label_of(cell: str, table: str) -> Optional[str]:
     """The field a whole cell labels, or None."""
+    if len(cell) > 60:
+        return None
+    return _label_of(cell, table, _home_file())
+
+
+@lru_cache(maxsize=65536)
+def _label_of(cell: str, table: str, user_file: Optional[str]) -> Optional[str]:
     norm = normalize_label(cell)
     if not norm or len(norm) > 24:
         return None
-    table_map = lexicon(table)
+    table_map = _lexicon(user_file).get(table, {})
     return table_map.get(norm) or table_map.get(_BRACKET_ANY.sub("", norm))
+
+
+@lru_cache(maxsize=16)
+def _leading_pattern(table: str, user_file: Optional[str]) -> Optional[re.Pattern]:
+    labels = sorted((lab for lab in _lexicon(user_file).get(table, {}) if len(lab) >= 3), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, labels))) if labels else None
 
 
 def leading_label(cell: str, table: str) -> Optional[tuple[str, str, str]]:
     """(field, label, rest) when a cell starts with a label and goes on ('项目名称XX')."""
     compact = re.sub(r"\s+", "", cell).translate(_FOLD)
     compact = _LEAD.sub("", compact)
-    table_map = lexicon(table)
-    for label in sorted(table_map, key=len, reverse=True):
-        if len(label) >= 3 and compact.startswith(label) and len(compact) > len(label):
-            rest = compact[len(label):]
-            rest = re.sub(r"^(?:[（(][^）)]{0,12}[）)])?[:]?", "", rest)
-            if rest:
-                return table_map[label], label, rest
-    return None
+    user = _home_file()
+    pattern = _leading_pattern(table, user)
+    m = pattern.match(compact) if pattern else None
+    if m is None or len(compact) <= m.end():
+        return None
+    rest = re.sub(r"^(?:[（(][^）)]{0,12}[）)])?[:]?", "", compact[m.end():])
+    return (_lexicon(user)[table][m.group(0)], m.group(0), rest) if rest else None

@@ -109,7 +109,8 @@ def _prefer_cells(project: Project, form: CellForm) -> None:
     cell_name = form.fields.get("name", (None,))[0]
     cell_name = re.sub(r"\s+", "", cell_name) if cell_name else None
     if cell_name and plausible_name(cell_name) and (
-        not plausible_name(project.name) or (project.name != cell_name and cell_name in project.name)
+        not plausible_name(project.name)
+        or (project.name != cell_name and (cell_name in project.name or cell_name.startswith(project.name)))
     ):
         project.name = cell_name
     for key in ("unit", "department", "implementer"):
