@@ -371,7 +371,7 @@ def _row_precedents(draft: Draft, p: Project, r: Indicator) -> list[str]:
         labels = [f"沿用{c.year or ''}年原表（文件 {c.filing_id}）" for c in _filing_citations(draft, p)]
     usual = getattr(r, "usual_values", None)
     if usual:
-        labels.append("常见值：" + "、".join(usual[:4]))
+        labels.append("、".join(usual[:4]))
     return labels
 
 

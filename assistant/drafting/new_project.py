@@ -1,10 +1,14 @@
 """Draft a new project's target table from the most similar precedents in the corpus.
 
-Each section is taken from the best-matching precedent section (search over the
-index), adapted (project name, unit, year and amounts substituted) through the
-section templates; the indicator table covers every category of the 2021+ layout
-(成本/产出·数量·质量·时效/效益/满意度) with rows taken from precedents, their usual
-values, and 【待填：…】 where only the writer can know the number.
+Only precedents that pass the relevance gate (`relevance.py`: same field, similar
+name/brief/overview) are drafted from; below the bar a part is a skeleton with writing
+hints and the nearest precedents are listed as 仅供参考. Every figure or place a
+precedent states is wrapped as 【参考：…（来源：年度·单位·项目）】 (`placeholders.py`);
+the writer's own facts (numbers in the brief, the budget, the year) stand in the text
+and in own indicator rows (检测桥梁数 =32座). The indicator table covers every category of
+the 2021+ layout (成本/产出·数量·质量·时效/效益/满意度); quantity targets are placeholders
+with the precedent's value as reference, common rates are proposed as 常用值 with how
+many filings use them. Any corpus size works, an empty one included.
 
 Example:
     >>> draft = new_project(NewProjectSpec(name="建筑工地扬尘监督抽查", unit="某区建设工程质量安全监督站",
@@ -21,9 +25,11 @@ from typing import Optional
 from pydantic import BaseModel
 
 from assistant.drafting.checking import attach_findings
-from assistant.drafting.models import Change, Citation, Draft, DraftError, content_sha256, placeholder
+from assistant.drafting.models import Change, Citation, Draft, content_sha256, placeholder
+from assistant.drafting.placeholders import borrowed_figures, mask, own_numbers, place_of, wrap_reference
+from assistant.drafting.relevance import Candidate, nearest_note, rank_precedents, relevant, similarity
 from assistant.drafting.render import Drafter, OfflineDrafter, Precedent
-from assistant.drafting.text import money, replace_year
+from assistant.drafting.text import compact_name, money, replace_year
 from corpus.models import Budget, Filing, Indicator, LegalBasis, Project, Section, SourceInfo
 
 PRECEDENTS_PER_SECTION = 3  # offered to the drafter; the offline drafter uses the best one
@@ -80,62 +86,76 @@ def _query(spec: NewProjectSpec) -> str:
     return f"{spec.name} {spec.brief}".strip()
 
 
-def _hits(query: str, filters, k: int, home: Optional[Path]):
-    from assistant.search_service import search
-
-    return [h for h in search(query, filters, k=k, home=home, mode="lexical").hits
-            if h.passage.filing_kind == "target_table"]
-
-
-def _precedents(kind: str, hits, store, spec: NewProjectSpec) -> list[tuple[Precedent, object, Project]]:
-    """The best distinct precedent sections (several hits may be paragraphs of one) as (P1…, passage, project)."""
-    out: list[tuple[Precedent, object, Project]] = []
-    texts: set[str] = set()
-    for h in hits:
-        ps = h.passage
-        prec = store.get(ps.filing_id).projects[ps.project_idx]
-        original = prec.section(kind)
-        text = _adapt(original.text if original else ps.text, prec, ps.year, spec)
-        if text in texts:
-            continue
-        texts.add(text)
-        out.append((Precedent(ref=f"P{len(out) + 1}", text=text, project=prec.name, unit=ps.unit, year=ps.year,
-                              filing_id=ps.filing_id, passage_id=ps.id), ps, prec))
-        if len(out) >= PRECEDENTS_PER_SECTION:
-            break
-    return out
+NO_MATCH = "语料中没有相近项目，以下为写法提示"
+CHECK_APPLIES = "请核对是否适用"
+HINTS = {
+    "overview": "写明项目内容、实施范围与对象、实施方式（自行实施或委托第三方）、主要产出（如报告、台账）",
+    "legal_basis": "列出本项目依据的法律法规、规章、规范性文件和上级部署（文件全称与文号），并写明与本项目的关系",
+    "necessity": "写明不开展本项目会有什么问题、服务对象的需求、与单位职责的关系",
+    "measures": "写明资金管理、合同与采购管理、质量控制、过程监督与验收等制度和措施",
+    "plan": "按季度或月份写明各阶段任务和时间节点，以及资金使用进度",
+    "goals": "写明本年总目标（产出什么、达到什么效果）及各阶段目标，数字与绩效指标一致",
+}
+# generic row names when no relevant precedent offers one (the value is a common rate or a placeholder)
+GENERIC = {"经济成本": "项目总成本", "数量": "【待填：主要产出数量指标】", "质量": "合格率",
+           "时效": "按时完成率", "社会效益": "【待填：社会效益指标】", "满意度": "服务对象满意度"}
+_RATE_WORDS = ("满意度", "合格率", "完成率", "及时率", "达标率", "覆盖率", "准确率", "到位率", "验收")
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(座|个|份|次|家|所|台|辆|公里|千米|处|项|场|人次|人|户|批|套|条|期|本|册|块|亩)"
+                    r"([\u4e00-\u9fff]{0,12}?)(?=开展|进行|实施|的|，|,|。|；|并|和|及|$)")
 
 
-def _legal_bases(text: str, precs: list[Project], author: str) -> list[LegalBasis]:
-    """Structured legal bases of the used precedents; for a model's text only those it still names."""
-    out: list[LegalBasis] = []
+def _query(spec: NewProjectSpec) -> str:
+    return f"{spec.name} {spec.brief}".strip()
+
+
+def _own(spec: NewProjectSpec) -> set[str]:
+    return own_numbers(f"{spec.name} {spec.brief} {spec.unit}", spec.budget, spec.year)
+
+
+def _places(spec: NewProjectSpec, cands: list[Candidate]) -> list[str]:
+    """Places named by precedents' units that are not the writer's own."""
+    mine = place_of(spec.unit)
+    return sorted({p for c in cands for p in (place_of(c.project.unit), place_of(c.filing.unit))
+                   if p and p != mine and p not in spec.name + spec.brief + spec.unit})
+
+
+def _skeleton(kind: str, title: str, spec: NewProjectSpec) -> str:
+    lead = f"{spec.brief}\n" if kind == "overview" and spec.brief else ""
+    return f"{lead}{placeholder(f'{title}。{NO_MATCH}：{HINTS[kind]}')}"
+
+
+def _cite(c: Candidate, kind: str, target: str, excerpt: str, spec: NewProjectSpec) -> Citation:
+    return Citation(filing_id=c.filing_id, year=c.filing.year, unit=c.project.unit or c.filing.unit,
+                    project=c.project.name, kind=kind, excerpt=excerpt[:80], draft_project=spec.name, target=target)
+
+
+def _legal_basis_text(spec: NewProjectSpec, rel: list[Candidate], citations: list[Citation]) -> tuple[str, list[LegalBasis]]:
+    """Legal bases of same-field precedents only, each with its source and 请核对是否适用."""
+    lines: list[str] = []
+    bases: list[LegalBasis] = []
     seen: set[str] = set()
-    for prec in precs:
-        for lb in prec.legal_bases:
-            key = lb.title or lb.text
-            if key in seen or (author == "llm" and key not in text):
+    for c in rel:
+        for lb in c.project.legal_bases:
+            key = compact_name(lb.title or lb.text)
+            if not key or key in seen:
                 continue
             seen.add(key)
-            out.append(lb.model_copy(update={"span": None}))
-    return out
-
-
-def _value_for(raw: str, must_give: bool, what: str) -> str:
-    """The usual value, or its comparator and unit around a placeholder when only the writer knows the number."""
-    m = _NUM.match(raw or "")
-    if not must_give or not m:
-        return raw
-    comp = (m.group(1) or "≥").replace(">=", "≥").replace("<=", "≤")
-    return f"{comp}{placeholder(what)}{m.group(3)}"
+            bases.append(lb.model_copy(update={"span": None}))
+            lines.append(wrap_reference(lb.text, c.label(), CHECK_APPLIES))
+            citations.append(_cite(c, "legal_basis", "legal_basis", lb.text, spec))
+    if not lines:
+        return placeholder(f"立项依据。{NO_MATCH}：{HINTS['legal_basis']}"), []
+    return "\n".join(lines), bases
 
 
 def new_project(
     spec: NewProjectSpec, store=None, home: Optional[Path] = None, drafter: Optional[Drafter] = None,
-    check: bool = True,
+    check: bool = True, exclude: Optional[set[str]] = None,
 ) -> Draft:
-    """Draft a target table for a new project from the corpus precedents (needs `jixiao index build`)."""
+    """Draft a target table for a new project from the relevant precedents in the corpus (any size, even empty).
+
+    `exclude`: filing ids not to draft from (the benchmark's leave-one-out)."""
     from assistant.home import open_store
-    from assistant.search_service import SearchFilters
 
     drafter = drafter or OfflineDrafter()
     own_store = store is None
@@ -145,50 +165,59 @@ def new_project(
     review: list[Change] = []
     drafted_by: dict[str, str] = {}
     facts = spec.model_dump()
+    own = _own(spec)
     try:
-        sections: list[Section] = []
-        legal_bases = []
-        for kind, title in SECTIONS:
-            hits = _hits(_query(spec), SearchFilters(type="section", section=kind), 5, home)
-            offered = _precedents(kind, hits, store, spec)
-            if not offered:
-                sections.append(Section(kind=kind, title=title, text=placeholder(title)))
-                notices.append(f"语料库中没有可参考的「{title}」，已留空待填")
-                continue
-            result = drafter.draft_section(kind, facts, [p for p, _, _ in offered])
-            sections.append(Section(kind=kind, title=title, text=result.text))
-            drafted_by[kind] = result.label
-            notices.extend(result.notices)
-            by_ref = {p.ref: (p, ps, prec) for p, ps, prec in offered}
-            used = [by_ref[r] for r in dict.fromkeys(result.used) if r in by_ref]
-            if result.author == "llm":  # a sentence found in neither the context nor the facts is the stronger warning
-                flagged = [(s, "此句的数字或文件名在先例和填报信息中都找不到，可能是模型编造，请核对或删除")
-                           for s in result.unsupported]
-                flagged += [(s, "此句含数字，是模型参照先例写成的，请按本项目实际核对")
-                            for s in _numbered_sentences(result.text)]
-            elif kind not in ("legal_basis", "plan"):
-                flagged = [(s, "此句的数字取自先例，不是本项目的数据，请按本项目实际修改")
-                           for p, _, _ in used for s in _numbered_sentences(p.text)]
-            else:
-                flagged = []
-            seen: set[str] = set()
-            for sentence, reason in flagged:
-                if sentence not in seen:
-                    seen.add(sentence)
-                    review.append(Change(project=spec.name, field=f"栏目·{title}", old=sentence, reason=reason, review=True))
-            for _, ps, prec in used:
-                citations.append(Citation(filing_id=ps.filing_id, year=ps.year, unit=ps.unit, project=prec.name,
-                                          kind="section", passage_id=ps.id, excerpt=ps.text[:80],
-                                          draft_project=spec.name, target=kind))
-            base = used[0][2] if used else offered[0][2]
-            if kind == "legal_basis":
-                legal_bases = _legal_bases(result.text, [prec for _, _, prec in used] or [base], result.author)
-            if kind == "plan":
-                plan = [s.model_copy() for s in base.spending_plan]
-        rows = _indicators(spec, store, home, citations)
+        cands = rank_precedents(spec.name, spec.brief, spec.unit, store.iter_filings(), home=home, exclude=exclude)
     finally:
         if own_store:
             store.close()
+    rel = relevant(cands)
+    places = _places(spec, cands)
+    if not rel:
+        notices.append(f"{NO_MATCH}。{nearest_note(cands)}")
+    else:
+        notices.append("起草所用先例：" + "；".join(f"{c.label()}（相似度 {c.score:.2f}）" for c in rel[:PRECEDENTS_PER_SECTION]))
+    sections: list[Section] = []
+    legal_bases: list[LegalBasis] = []
+    for kind, title in SECTIONS:
+        if kind == "legal_basis":
+            text, legal_bases = _legal_basis_text(spec, rel, citations)
+            sections.append(Section(kind=kind, title=title, text=text))
+            if not legal_bases:
+                notices.append(f"「{title}」：{NO_MATCH}，请按本项目实际列出依据")
+            continue
+        offered: list[tuple[Precedent, Candidate]] = []
+        for c in rel:
+            sec = c.project.section(kind)
+            if not sec or not sec.text.strip():
+                continue
+            text = mask(_adapt(sec.text, c.project, c.filing.year, spec), own, c.label(), places)
+            offered.append((Precedent(ref=f"P{len(offered) + 1}", text=text, project=c.project.name,
+                                      unit=c.project.unit or c.filing.unit, year=c.filing.year,
+                                      filing_id=c.filing_id), c))
+            if len(offered) >= PRECEDENTS_PER_SECTION:
+                break
+        if not offered:
+            sections.append(Section(kind=kind, title=title, text=_skeleton(kind, title, spec)))
+            if rel:
+                notices.append(f"「{title}」：相近先例中没有这一栏，已留写法提示待填")
+            continue
+        result = drafter.draft_section(kind, facts, [p for p, _ in offered])
+        by_ref = {p.ref: (p, c) for p, c in offered}
+        used = [by_ref[r] for r in dict.fromkeys(result.used) if r in by_ref] or [offered[0]]
+        text = mask(result.text, own, used[0][1].label(), places)  # a model's text gets the same rule
+        sections.append(Section(kind=kind, title=title, text=text))
+        drafted_by[kind] = result.label
+        notices.extend(result.notices)
+        for s in result.unsupported:
+            review.append(Change(project=spec.name, field=f"栏目·{title}", old=s, review=True,
+                                 reason="此句的数字或文件名在先例和填报信息中都找不到，可能是模型编造，请核对或删除"))
+        if "【参考：" in text:
+            review.append(Change(project=spec.name, field=f"栏目·{title}", old=None, review=True,
+                                 reason="【参考：…】中是先例的数字或地名，不是本项目的数据，请改成本项目实际或删除"))
+        for p, c in used:
+            citations.append(_cite(c, "section", kind, p.text, spec))
+    rows = _indicators(spec, rel, cands, citations, own)
     project = Project(
         name=spec.name, category=spec.category, unit=spec.unit,
         start_date=date(spec.year, 1, 1), end_date=date(spec.year, 12, 31),
@@ -198,7 +227,7 @@ def new_project(
         budget=Budget(total=spec.budget, current_year=spec.budget,
                       raw={"项目总预算": f"项目总预算（元）：{money(spec.budget)}",
                            "项目当年预算": f"项目当年预算（元）：{money(spec.budget)}"}),
-        spending_plan=locals().get("plan", []), indicators=rows,
+        spending_plan=[], indicators=rows,
     )
     filing = Filing(kind="target_table", unit=spec.unit, year=spec.year, title="项目支出绩效目标表",
                     source=SourceInfo(path=f"draft:new/{spec.name}/{spec.year}", sha256="", format="json"),
@@ -211,36 +240,106 @@ def new_project(
     return draft
 
 
-def _indicators(spec: NewProjectSpec, store, home: Optional[Path], citations: list[Citation]) -> list[Indicator]:
-    from assistant.search_service import SearchFilters
+def own_indicators(spec: NewProjectSpec) -> list[tuple[str, str]]:
+    """Quantity rows from the writer's own brief: '对全市32座城市桥梁开展定期检测' → ('检测城市桥梁数', '=32座')."""
+    verb = re.sub(r"[^\u4e00-\u9fff]", "", spec.name)[-2:] or ""
+    out: list[tuple[str, str]] = []
+    for m in _COUNT.finditer(spec.brief or ""):
+        num, unit, obj = m.groups()
+        obj = re.sub(r"^(全市|全区|本市|本区|辖区)", "", obj)
+        if not obj:
+            continue
+        name = f"{verb}{obj}数" if verb and verb not in obj else f"{obj}数"
+        out.append((name, f"={num}{unit}"))
+    return out
 
+
+def _is_rate(name: str, raw: str) -> bool:
+    return "%" in raw and any(w in name for w in _RATE_WORDS)
+
+
+def _rate_usage(cands: list[Candidate], sub: str, word: str) -> tuple[Optional[str], int]:
+    """The most used % target for `sub` rows whose name contains `word`, and in how many filings."""
+    by_value: dict[str, set[str]] = {}
+    for c in cands:
+        for r in c.project.indicators:
+            if r.subcategory == sub and word in (r.name or "") and "%" in (r.raw_value or ""):
+                by_value.setdefault(re.sub(r"\s", "", r.raw_value), set()).add(c.filing_id)
+    if not by_value:
+        return None, 0
+    value, fids = max(by_value.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    return value, len(fids)
+
+
+def _indicators(spec: NewProjectSpec, rel: list[Candidate], cands: list[Candidate], citations: list[Citation],
+                own: set[str]) -> list[Indicator]:
+    """Every category of the 2021 layout: own rows, same-field precedent rows (figures as placeholders), common rates."""
     rows: list[Indicator] = []
-    used: set[str] = set()
-    for l1, l2, cat, sub, want, must_give in LAYOUT_2021:
-        hits = _hits(_query(spec), SearchFilters(type="indicator", level1=cat, level2=sub), 20, home)
-        if not hits:  # nothing similar: any precedent of this category
-            hits = _hits(cat + sub, SearchFilters(type="indicator", level1=cat, level2=sub), 20, home)
+    query = _query(spec)
+
+    def add(l1, l2, cat, sub, name, value, note=None, source=None):
+        row = Indicator(level1=l1, level2=l2, name=name, raw_value=value, category=cat, subcategory=sub)
+        row.usual_values = [note] if note else []  # type: ignore[attr-defined]
+        row.sources = [source] if source else []  # type: ignore[attr-defined]
+        rows.append(row)
+
+    for l1, l2, cat, sub, want, _ in LAYOUT_2021:
         taken = 0
-        for h in hits:
-            ps = h.passage
-            if ps.name in used or not ps.value_text:
-                continue
-            used.add(ps.name)
-            values = h.usage.values if h.usage else []
-            usual = values[0].value if values else ps.value_text
-            sources = [Citation(filing_id=ps.filing_id, year=ps.year, unit=ps.unit, project=ps.project,
-                                kind="indicator", passage_id=ps.id, excerpt=f"{ps.name} {ps.value_text}",
-                                draft_project=spec.name, target=ps.name)]
-            citations.extend(sources)
-            row = Indicator(level1=l1, level2=l2, name=ps.name, raw_value=_value_for(usual, must_give, "本年计划数"),
-                            category=cat, subcategory=sub)
-            row.usual_values = [f"{v.value}（{v.count}次）" for v in values]  # type: ignore[attr-defined]
-            row.usage_filings = h.usage.filings if h.usage else 1  # type: ignore[attr-defined]
-            row.sources = [c.label() for c in sources]  # type: ignore[attr-defined]
-            rows.append(row)
+        if sub == "经济成本":
+            add(l1, l2, cat, sub, GENERIC[sub], f"≤{spec.budget:g}元", note="填报人给出的预算")
             taken += 1
+        if sub == "数量":
+            for name, value in own_indicators(spec):
+                add(l1, l2, cat, sub, name, value, note="填报人给出的数量")
+                taken += 1
+        pool: list[tuple[float, Indicator, Candidate]] = []
+        seen = {compact_name(r.name) for r in rows}
+        for c in rel:
+            for r in c.project.indicators:
+                if r.subcategory == sub and r.name and r.raw_value and not r.empty:
+                    pool.append((similarity(r.name, query) + c.score, r, c))
+        pool.sort(key=lambda t: t[0], reverse=True)
+        for _, r, c in pool:
             if taken >= want:
                 break
-        if taken == 0:
-            raise DraftError(f"语料库中找不到「{l1}·{l2}」的先例指标，无法起草该类指标。请先入库同类项目的目标表并运行 jixiao index build")
+            key = compact_name(r.name)
+            if key in seen or borrowed_figures(r.name, own):
+                continue
+            seen.add(key)
+            raw = re.sub(r"\s", "", r.raw_value)
+            if _is_rate(r.name, raw):
+                word = next(w for w in _RATE_WORDS if w in r.name)
+                common, n = _rate_usage(cands, sub, word)
+                value, note = (common, f"常用值，{n}份填报采用") if common else (raw, None)
+            elif re.search(r"\d", raw):
+                value, note = placeholder(f"本年目标值（参考：{raw}，来源：{c.label()}）"), None
+            else:
+                value, note = raw, None
+            add(l1, l2, cat, sub, r.name, value, note=note, source=c.label())
+            citations.append(_cite(c, "indicator", r.name, f"{r.name} {r.raw_value}", spec))
+            taken += 1
+        if taken == 0:  # no same-field row: a generic row; rates get the corpus's common value
+            name = GENERIC[sub]
+            word = next((w for w in _RATE_WORDS if w in name), None)
+            common, n = _rate_usage(cands, sub, word) if word else (None, 0)
+            if common:
+                add(l1, l2, cat, sub, name, common, note=f"常用值，{n}份填报采用")
+            else:
+                add(l1, l2, cat, sub, name, placeholder("目标值" + ("，常见为≥90%" if word == "满意度" else "")))
     return rows
+
+
+def borrowed_in_draft(draft: Draft, spec: NewProjectSpec) -> list[str]:
+    """Figures and foreign places the draft states outside placeholders that the writer did not give.
+
+    Common rates proposed as 常用值 (满意度 ≥90%) are not facts of another project and are allowed."""
+    own = _own(spec)
+    p = draft.filing.projects[0]
+    places = sorted({pl for c in draft.citations for pl in [place_of(c.unit)] if pl and pl != place_of(spec.unit)
+                     and pl not in spec.name + spec.brief + spec.unit})
+    out = [f"{s.title}：{x}" for s in p.sections for x in borrowed_figures(s.text, own, places)]
+    for r in p.indicators:
+        out += [f"指标名 {r.name}：{x}" for x in borrowed_figures(r.name, own, places)]
+        if not any("常用值" in n for n in getattr(r, "usual_values", []) or []):
+            out += [f"指标值 {r.name}：{x}" for x in borrowed_figures(r.raw_value or "", own, places)]
+    return out

@@ -93,7 +93,7 @@ def render_report(draft: Draft, title: str) -> str:
             by_section.setdefault((c.draft_project, c.target), []).append(c.label())
 
     def cite(p, kind: str) -> list[str]:
-        return by_section.get((p.name, kind), [])
+        return list(dict.fromkeys(by_section.get((p.name, kind), [])))
 
     def executed(p) -> str:
         raw = p.budget.raw.get("同名项目上年预算执行数", "")
