@@ -286,7 +286,7 @@ def _indicators(spec: NewProjectSpec, rel: list[Candidate], cands: list[Candidat
     for l1, l2, cat, sub, want, _ in LAYOUT_2021:
         taken = 0
         if sub == "经济成本":
-            add(l1, l2, cat, sub, GENERIC[sub], f"≤{spec.budget:g}元", note="填报人给出的预算")
+            add(l1, l2, cat, sub, GENERIC[sub], f"≤{money(spec.budget).replace(',', '')}元", note="填报人给出的预算")
             taken += 1
         if sub == "数量":
             for name, value in own_indicators(spec):

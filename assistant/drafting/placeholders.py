@@ -18,7 +18,7 @@ from typing import Iterable, Optional
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _PLACEHOLDER = re.compile(r"【(?:待填|参考)[^【】]*】")
-_CLAUSE = re.compile(r"[^，,；;。\n]+")
+_CLAUSE = re.compile(r"(?:[^，,；;。\n]|(?<=\d),(?=\d{3}))+")  # 800,000 stays one clause
 _PLACE = re.compile(r"^(.{2,6}?(?:省|市|区|县|镇|乡|街道))")
 
 

@@ -143,4 +143,5 @@ def relevant(cands: list[Candidate]) -> list[Candidate]:
 def nearest_note(cands: list[Candidate], n: int = 3) -> str:
     """The nearest precedents as a '仅供参考' line (never used as if they fitted)."""
     near = [f"{c.label()}（{c.field or '领域不详'}）" for c in cands[:n]]
-    return "最接近的先例（仅供参考）：" + "；".join(near) if near else "语料库中没有任何目标表"
+    return "最接近的先例（仅供参考）：" + "；".join(near) if near else (
+        "语料库中没有任何目标表：用 jixiao ingest <文件夹> 入库同类项目的目标表（或 jixiao sample 导入示例语料）后，起草会参照相近先例")
