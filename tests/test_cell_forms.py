@@ -230,3 +230,29 @@ def test_page_chrome_and_provenance_are_not_part_of_the_filing():
 def test_text_without_any_form_is_still_refused():
     with pytest.raises(NotAFiling):
         _parse("今天天气很好。\n我们去公园散步。\n")
+
+
+HUBEI_SELF_EVALUATION = """财政项目绩效自评表
+（2021年度）
+项目名称 | 医院建设补助 |
+主管部门 | 某市卫生健康委 |
+项目资金(万元) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分(20分*执行率) |
+年度资金总额 | 1000 | 1000 | 100% | 20 |
+一级指标 | 二级指标 | 三级指标 | 分值 | 年度指标值 | 实际完成值 | 得分 |
+产出指标 | 数量指标 | 新建病房楼栋数 | 40 | =1栋 | 1栋 | 40 |
+效益指标 | 社会效益指标 | 新增床位数 | 40 | ≥500张 | 520张 | 40 |
+"""
+
+
+def test_hubei_20_40_40_layout_is_recognised_and_checked_by_its_own_weights():
+    from assistant.checks.engine import check_filing
+
+    filing = _parse(HUBEI_SELF_EVALUATION)
+    project = filing.projects[0]
+    assert project.layout == "hubei-20-40-40"
+    assert project.budget.executed == 10_000_000.0
+    assert sum(r.weight for r in project.indicators) == 80.0
+    assert not [f for f in check_filing(filing) if f.rule_id == "E-01"]
+    # the same rows without the declared layout: 80 points is an error
+    project.layout = None
+    assert any(f.rule_id == "E-01" and f.severity == "error" for f in check_filing(filing))

@@ -60,6 +60,8 @@ def fill_gaps(filing: Filing, form: CellForm, truncated: bool) -> Filing:
     if not filing.projects:
         return filing
     project = filing.projects[0]
+    if len(filing.projects) > 1:
+        form.indicators = []  # the cell reading spans the whole file; the layout parser split it per project
     _prefer_cells(project, form)
     _fill_project(project, form, only_missing=True)
     if filing.year is None:
@@ -130,11 +132,26 @@ def _fill_project(project: Project, form: CellForm, only_missing: bool = False) 
     for key, (value, _) in form.fields.items():
         project.header.setdefault(key, value)
     _fill_budget(project.budget, form.budget)
-    if not project.indicators or _mostly_empty(project) and form.indicators:
-        if form.indicators:
-            project.indicators = form.indicators
+    if form.indicators and (
+        not project.indicators or _mostly_empty(project) or _better_rows(form.indicators, project.indicators)
+    ):
+        project.indicators = form.indicators
     if not project.section("goals"):
         project.sections.extend(form.goals)
+    if project.layout is None and form.layout:
+        project.layout = form.layout
+    if form.budget_points and not getattr(project.budget, "points", None):
+        project.budget.points = dict(form.budget_points)  # the 预算执行 row's 分值/得分
+
+
+def _targets_read(rows) -> int:
+    """Rows whose target reads as a target (a comparator or a unit), not a stray weight."""
+    return sum(1 for r in rows if r.raw_value and (r.comparator or r.unit))
+
+
+def _better_rows(found, current) -> bool:
+    """The cell reading's rows, where the layout parser's columns were evidently shifted."""
+    return len(found) >= len(current) and _targets_read(found) >= _targets_read(current) + max(2, len(current) // 2)
 
 
 def _mostly_empty(project: Project) -> bool:

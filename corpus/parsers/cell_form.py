@@ -65,6 +65,8 @@ class CellForm:
     goals: list[Section] = field(default_factory=list)
     score: Optional[float] = None
     grade: Optional[str] = None
+    layout: Optional[str] = None
+    budget_points: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -662,6 +664,20 @@ def read_evaluation(cells: list[Cell]) -> tuple[Optional[float], Optional[str]]:
     return score, grade
 
 
+def local_layout(cells: list[Cell], budget_points: dict[str, float]) -> Optional[str]:
+    """The local scoring layout a self-evaluation declares, if any.
+
+    Sichuan: 预算执行情况 10分 + 绩效指标 90分; Hubei: 预算执行 20分 (得分 = 20 × 执行率) with
+    产出/效益 40 each. The national default (50/30/10 + 10) is None.
+    """
+    text = re.sub(r"\s+", "", "".join(c.text for c in cells))[:50_000]
+    if re.search(r"绩效指标[（(]?90分", text) or (re.search(r"预算执行情况[（(]?10分", text) and "90分" in text):
+        return "sichuan-10-90"
+    if re.search(r"20分[*×xX]执行率", text) or budget_points.get("weight") == 20:
+        return "hubei-20-40-40"
+    return None
+
+
 def read_form(rows: list[Row], self_evaluation: bool) -> CellForm:
     """Everything the cells of a document hold, for the form parsers to use."""
     cells = flat_cells(rows)
@@ -669,7 +685,8 @@ def read_form(rows: list[Row], self_evaluation: bool) -> CellForm:
     form.title = find_title(cells)
     form.year = find_form_year(cells, form.title)
     form.fields = read_fields(cells)
-    form.budget, _ = read_budget(cells, self_evaluation)
+    form.budget, form.budget_points = read_budget(cells, self_evaluation)
+    form.layout = local_layout(cells, form.budget_points) if self_evaluation else None
     form.goals = read_goals(cells)
     form.indicators = read_indicators(cells, form.warnings)
     form.score, form.grade = read_evaluation(cells)

@@ -11,6 +11,8 @@ from assistant.checks.registry import Hit, rule
 from assistant.checks.rules._util import loc, read_value
 
 _DEFAULT_WEIGHTS = {"产出": 50, "效益": 30, "满意度": 10}
+# local scoring layouts the parser recognises (project.layout): 预算执行 points, then the rest
+LOCAL_LAYOUTS = {"sichuan-10-90": (10.0, "四川：预算执行10分+绩效指标90分"), "hubei-20-40-40": (20.0, "湖北：预算执行20分+产出40分+效益40分")}
 
 
 @rule(
@@ -25,7 +27,11 @@ def e01(ctx: ProjectContext) -> Iterator[Hit]:
         return
     total = sum(r.weight for r in weighted)
     has_budget_row = any("预算执行" in r.name for r in weighted)
-    ok = {100.0} if has_budget_row else {100.0, 90.0}
+    local = LOCAL_LAYOUTS.get(ctx.project.layout or "")
+    if local and not has_budget_row:
+        ok = {100.0, 100.0 - local[0]}  # the declared 预算执行 points are scored outside the indicator rows
+    else:
+        ok = {100.0} if has_budget_row else {100.0, 90.0}
     if not any(abs(total - t) < 0.01 for t in ok):
         yield Hit(
             f"各指标分值合计为{total:g}分，应为100分（预算执行率单列10分时，其余指标合计90分）。请调整各指标权重。",
@@ -37,7 +43,7 @@ def e01(ctx: ProjectContext) -> Iterator[Hit]:
         cat = "产出" if r.category == "成本" else r.category  # 成本 shares 产出's 50 (it was 二级 under 产出 before 101号)
         if cat in _DEFAULT_WEIGHTS:
             by_cat[cat] += r.weight
-    if ctx.layout in ("A", "B") and by_cat and any(abs(by_cat.get(c, 0) - w) > 0.01 for c, w in _DEFAULT_WEIGHTS.items()):
+    if local is None and ctx.layout in ("A", "B") and by_cat and any(abs(by_cat.get(c, 0) - w) > 0.01 for c, w in _DEFAULT_WEIGHTS.items()):
         got = "、".join(f"{c}{by_cat.get(c, 0):g}" for c in _DEFAULT_WEIGHTS)
         yield Hit(
             f"一级指标分值为{got}，与国家默认的产出50、效益30、满意度10不同（据财预〔2020〕10号，条文未经核实）。"
