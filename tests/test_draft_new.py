@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.drafting.new_project import LAYOUT_2021, NO_MATCH, SECTIONS, NewProjectSpec, borrowed_in_draft, new_project
+from assistant.drafting.relevance import field_of
 from corpus.store import CorpusStore
 from tests.draft_support import corpus_home
 
@@ -29,7 +30,8 @@ def test_all_sections_and_categories_from_a_close_precedent(drafted):
     got = {(r.category, r.subcategory) for r in p.indicators}
     assert got == {(c, s) for _, _, c, s, _, _ in LAYOUT_2021}
     assert p.budget.current_year == 1200000 and draft.filing.year == 2025
-    assert "在建工程质量安全监督抽查" in draft.notices[0]  # the precedent used is named
+    cited = {c.project for c in draft.citations}
+    assert "在建工程质量安全监督抽查" in cited and {field_of(n) for n in cited} == {"建设与市政"}  # same field only
 
 
 def test_every_section_and_row_cites_a_stored_precedent(drafted):

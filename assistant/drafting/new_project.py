@@ -148,6 +148,19 @@ def _legal_basis_text(spec: NewProjectSpec, rel: list[Candidate], citations: lis
     return "\n".join(lines), bases
 
 
+def _named_bases(text: str, cands: list[Candidate]) -> list[LegalBasis]:
+    """For a model's 立项依据: the offered precedents' bases it still names."""
+    out: list[LegalBasis] = []
+    seen: set[str] = set()
+    for c in cands:
+        for lb in c.project.legal_bases:
+            key = lb.title or lb.text
+            if key and key not in seen and key in text:
+                seen.add(key)
+                out.append(lb.model_copy(update={"span": None}))
+    return out
+
+
 def new_project(
     spec: NewProjectSpec, store=None, home: Optional[Path] = None, drafter: Optional[Drafter] = None,
     check: bool = True, exclude: Optional[set[str]] = None,
@@ -175,23 +188,18 @@ def new_project(
     places = _places(spec, cands)
     if not rel:
         notices.append(f"{NO_MATCH}。{nearest_note(cands)}")
-    else:
-        notices.append("起草所用先例：" + "；".join(f"{c.label()}（相似度 {c.score:.2f}）" for c in rel[:PRECEDENTS_PER_SECTION]))
     sections: list[Section] = []
     legal_bases: list[LegalBasis] = []
     for kind, title in SECTIONS:
-        if kind == "legal_basis":
-            text, legal_bases = _legal_basis_text(spec, rel, citations)
-            sections.append(Section(kind=kind, title=title, text=text))
-            if not legal_bases:
-                notices.append(f"「{title}」：{NO_MATCH}，请按本项目实际列出依据")
-            continue
         offered: list[tuple[Precedent, Candidate]] = []
         for c in rel:
-            sec = c.project.section(kind)
-            if not sec or not sec.text.strip():
+            if kind == "legal_basis":  # each basis whole, with its source and 请核对是否适用
+                text = "\n".join(wrap_reference(lb.text, c.label(), CHECK_APPLIES) for lb in c.project.legal_bases)
+            else:
+                sec = c.project.section(kind)
+                text = mask(_adapt(sec.text, c.project, c.filing.year, spec), own, c.label(), places) if sec else ""
+            if not text.strip():
                 continue
-            text = mask(_adapt(sec.text, c.project, c.filing.year, spec), own, c.label(), places)
             offered.append((Precedent(ref=f"P{len(offered) + 1}", text=text, project=c.project.name,
                                       unit=c.project.unit or c.filing.unit, year=c.filing.year,
                                       filing_id=c.filing_id), c))
@@ -203,6 +211,13 @@ def new_project(
                 notices.append(f"「{title}」：相近先例中没有这一栏，已留写法提示待填")
             continue
         result = drafter.draft_section(kind, facts, [p for p, _ in offered])
+        if kind == "legal_basis":
+            if result.author != "llm":  # offline: every same-field basis, not only the best precedent's
+                text, legal_bases = _legal_basis_text(spec, rel, citations)
+                sections.append(Section(kind=kind, title=title, text=text))
+                drafted_by[kind] = result.label
+                continue
+            legal_bases = _named_bases(result.text, [c for _, c in offered])
         by_ref = {p.ref: (p, c) for p, c in offered}
         used = [by_ref[r] for r in dict.fromkeys(result.used) if r in by_ref] or [offered[0]]
         text = mask(result.text, own, used[0][1].label(), places)  # a model's text gets the same rule
