@@ -9,7 +9,9 @@ its name, unit, budget and the first sentence of its 项目概况 only, and meas
 - counterpart share: share of the real filing's indicators with a drafted row of the same subcategory
   and a similar name (character-bigram overlap ≥ 0.4).
 
-Usage: python bench/draft_quality.py [--web DIR] [--json OUT]
+`--per-filing` removes only the held-out filing (the same project's other years stay: the easy case).
+
+Usage: python bench/draft_quality.py [--web DIR] [--per-filing] [--json OUT]
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--web", type=Path, default=WEB)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--per-filing", action="store_true", help="只去掉被测文件本身，同一项目其他年度的文件保留")
     args = ap.parse_args()
 
     from assistant.drafting.new_project import NO_MATCH, NewProjectSpec, borrowed_in_draft, new_project
@@ -101,7 +104,7 @@ def main() -> None:
                 budget = p.budget.current_year or p.budget.total or 0.0
                 spec = NewProjectSpec(name=p.name, unit=p.unit or f.unit or "某单位", budget=budget or 1.0,
                                       brief=_first_sentence(overview.text if overview else ""), year=f.year or 2024)
-                draft = new_project(spec, store=store, home=home, check=False, exclude=by_name[compact_name(p.name)])
+                draft = new_project(spec, store=store, home=home, check=False, exclude={fid} if args.per_filing else by_name[compact_name(p.name)])
                 d = draft.filing.projects[0]
                 fld = field_of(project_text(p))
                 cited = {c.filing_id for c in draft.citations}
@@ -146,7 +149,7 @@ def main() -> None:
         pct = lambda x: "—" if x is None else f"{x:.0%}"  # noqa: E731
         print(f"| {label} | {s['projects']} | {pct(s['section_coverage'])} | {pct(s['category_coverage'])} | "
               f"{pct(s['same_field_share'])} | {s['borrowed_figures']} | {pct(s['counterpart_share'])} | {s['skeleton_only']} |")
-    print(f"\n{len(rows)} 个项目留一法起草，用时 {elapsed:.1f} 秒")
+    print(f"\n{'文件' if args.per_filing else '项目'}留一：{len(rows)} 个项目起草，用时 {elapsed:.1f} 秒")
     for r in rows:
         if r["borrowed"]:
             print("借用数字：", r["project"], r["borrowed"][:5])

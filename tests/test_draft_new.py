@@ -39,7 +39,7 @@ def test_every_section_and_row_cites_a_stored_precedent(drafted):
     p = draft.filing.projects[0]
     cited = {(c.target, c.kind) for c in draft.citations}
     for s in p.sections:
-        assert (s.kind, "legal_basis" if s.kind == "legal_basis" else "section") in cited
+        assert (s.kind, "section") in cited
     precedent_rows = [r for r in p.indicators if r.sources]
     assert len(precedent_rows) >= 4
     for r in precedent_rows:

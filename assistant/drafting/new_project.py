@@ -129,25 +129,6 @@ def _cite(c: Candidate, kind: str, target: str, excerpt: str, spec: NewProjectSp
                     project=c.project.name, kind=kind, excerpt=excerpt[:80], draft_project=spec.name, target=target)
 
 
-def _legal_basis_text(spec: NewProjectSpec, rel: list[Candidate], citations: list[Citation]) -> tuple[str, list[LegalBasis]]:
-    """Legal bases of same-field precedents only, each with its source and 请核对是否适用."""
-    lines: list[str] = []
-    bases: list[LegalBasis] = []
-    seen: set[str] = set()
-    for c in rel:
-        for lb in c.project.legal_bases:
-            key = compact_name(lb.title or lb.text)
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            bases.append(lb.model_copy(update={"span": None}))
-            lines.append(wrap_reference(lb.text, c.label(), CHECK_APPLIES))
-            citations.append(_cite(c, "legal_basis", "legal_basis", lb.text, spec))
-    if not lines:
-        return placeholder(f"立项依据。{NO_MATCH}：{HINTS['legal_basis']}"), []
-    return "\n".join(lines), bases
-
-
 def _named_bases(text: str, cands: list[Candidate]) -> list[LegalBasis]:
     """For a model's 立项依据: the offered precedents' bases it still names."""
     out: list[LegalBasis] = []
@@ -191,6 +172,8 @@ def new_project(
     sections: list[Section] = []
     legal_bases: list[LegalBasis] = []
     for kind, title in SECTIONS:
+        if kind == "legal_basis" and not rel:
+            notices.append(f"「{title}」：{NO_MATCH}，请按本项目实际列出依据")
         offered: list[tuple[Precedent, Candidate]] = []
         for c in rel:
             if kind == "legal_basis":  # each basis whole, with its source and 请核对是否适用
@@ -211,13 +194,6 @@ def new_project(
                 notices.append(f"「{title}」：相近先例中没有这一栏，已留写法提示待填")
             continue
         result = drafter.draft_section(kind, facts, [p for p, _ in offered])
-        if kind == "legal_basis":
-            if result.author != "llm":  # offline: every same-field basis, not only the best precedent's
-                text, legal_bases = _legal_basis_text(spec, rel, citations)
-                sections.append(Section(kind=kind, title=title, text=text))
-                drafted_by[kind] = result.label
-                continue
-            legal_bases = _named_bases(result.text, [c for _, c in offered])
         by_ref = {p.ref: (p, c) for p, c in offered}
         used = [by_ref[r] for r in dict.fromkeys(result.used) if r in by_ref] or [offered[0]]
         text = mask(result.text, own, used[0][1].label(), places)  # a model's text gets the same rule
@@ -232,6 +208,11 @@ def new_project(
                                  reason="【参考：…】中是先例的数字或地名，不是本项目的数据，请改成本项目实际或删除"))
         for p, c in used:
             citations.append(_cite(c, "section", kind, p.text, spec))
+        if kind == "legal_basis":  # a model's text: only the bases it still names; offline: the used precedents' bases
+            legal_bases = _named_bases(text, [c for _, c in used]) if result.author == "llm" else [
+                lb.model_copy(update={"span": None}) for _, c in used for lb in c.project.legal_bases]
+            review.append(Change(project=spec.name, field=f"栏目·{title}", review=True,
+                                 reason=f"立项依据取自同领域先例，{CHECK_APPLIES}（逐条核对文件名称、文号和适用范围）"))
     rows = _indicators(spec, rel, cands, citations, own)
     project = Project(
         name=spec.name, category=spec.category, unit=spec.unit,
