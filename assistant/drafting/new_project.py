@@ -311,8 +311,9 @@ def _indicators(spec: NewProjectSpec, rel: list[Candidate], cands: list[Candidat
                 value, note = placeholder(f"本年目标值（参考：{raw}，来源：{c.label()}）"), None
             else:
                 value, note = raw, None
-            add(l1, l2, cat, sub, r.name, value, note=note, source=c.label())
-            citations.append(_cite(c, "indicator", r.name, f"{r.name} {r.raw_value}", spec))
+            cite = _cite(c, "indicator", r.name, f"{r.name} {r.raw_value}", spec)
+            add(l1, l2, cat, sub, r.name, value, note=note, source=cite.label())
+            citations.append(cite)
             taken += 1
         if taken == 0:  # no same-field row: a generic row; rates get the corpus's common value
             name = GENERIC[sub]
