@@ -286,6 +286,75 @@ class RowEdit(BaseModel):
         return not any(x.strip() for x in (self.level1, self.level2, self.name, self.value))
 
 
+class HeaderEdit(BaseModel):
+    """The header fields of the shown project, editable in the form (not only in the change list)."""
+
+    name: str = ""
+    unit: str = ""
+    total: Optional[float] = None  # 项目总预算（元）
+    current_year: Optional[float] = None  # 项目当年预算（元）
+    prior_year_budget: Optional[float] = None  # 同名项目上年预算额（元）
+    start: str = ""  # 2026-01-01
+    end: str = ""
+
+
+HEADER_LABELS = {"name": "项目名称", "unit": "申报单位", "total": "项目总预算（元）", "current_year": "项目当年预算（元）",
+                 "prior_year_budget": "同名项目上年预算额（元）", "start": "开始日期", "end": "结束日期"}
+
+
+def header_of(p: Project) -> HeaderEdit:
+    """The header fields of `p` as the form shows them."""
+    return HeaderEdit(name=p.name, unit=p.unit or "", total=p.budget.total, current_year=p.budget.current_year,
+                      prior_year_budget=p.budget.prior_year_budget,
+                      start=p.start_date.isoformat() if p.start_date else "", end=p.end_date.isoformat() if p.end_date else "")
+
+
+def _date(text: str, label: str):
+    from datetime import date
+
+    text = plain_text(text).strip()
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?", text)
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else date.fromisoformat(text)
+    except ValueError:
+        raise DraftInputError(f"{label}“{text}”不是日期。请写成 2026-01-01") from None
+
+
+def apply_header(draft: Draft, p: Project, edit: HeaderEdit) -> None:
+    """Write the edited header into `p` (and into the citations and notes that name the project). Raises DraftInputError."""
+    from assistant.drafting.text import money
+
+    name = plain_text(edit.name).strip()
+    if not name:
+        raise DraftInputError("项目名称不能为空")
+    for key in ("total", "current_year", "prior_year_budget"):
+        v = getattr(edit, key)
+        if v is not None and (v != v or v < 0 or v > 1e13):
+            raise DraftInputError(f"{HEADER_LABELS[key]}应为不小于 0 的金额（元）")
+    start, end = _date(edit.start, "开始日期"), _date(edit.end, "结束日期")
+    if start and end and start > end:
+        raise DraftInputError(f"开始日期 {start} 晚于结束日期 {end}")
+    if name != p.name:
+        for c in draft.citations:
+            if c.draft_project == p.name:
+                c.draft_project = name
+        for c in draft.changes:
+            if c.project == p.name:
+                c.project = name
+    p.name, p.unit = name, plain_text(edit.unit).strip() or None
+    p.start_date, p.end_date = start, end
+    b = p.budget
+    b.total, b.current_year, b.prior_year_budget = edit.total, edit.current_year, edit.prior_year_budget
+    for key, label in (("total", "项目总预算"), ("current_year", "项目当年预算"), ("prior_year_budget", "同名项目上年预算额")):
+        if key == "prior_year_budget" and label not in b.raw and getattr(b, key) is None:
+            continue
+        b.raw[label] = f"{label}（元）：{money(getattr(b, key))}"
+    p.header.update({"name": name, "unit": p.unit or "", "start": start.isoformat() if start else "",
+                     "end": end.isoformat() if end else ""})
+
+
 class RowField(RowEdit):
     """A row of the form: the editable cells plus last year's figures, precedents and findings."""
 
@@ -302,6 +371,7 @@ class ProjectForm(BaseModel):
     projects: list[str]
     name: str
     year: Optional[int] = None
+    header: HeaderEdit = Field(default_factory=HeaderEdit)
     sections: list[SectionField]
     rows: list[RowField]
     other_findings: list[Finding] = Field(default_factory=list, description="not tied to a section or row")
@@ -448,7 +518,7 @@ def project_form(draft: Draft, index: int, findings: Optional[list[Finding]] = N
         else:
             other.append(f)
     return ProjectForm(index=index, projects=[x.name for x in projects], name=p.name, year=draft.filing.year,
-                       sections=sections, rows=rows, other_findings=other,
+                       header=header_of(p), sections=sections, rows=rows, other_findings=other,
                        carried=[finding_key(f) for f in draft.carried_findings])
 
 
@@ -465,7 +535,7 @@ def is_carried(form: ProjectForm, f: Finding) -> bool:
 def rows_to_table(rows: list[RowField]) -> list[list[str]]:
     """The rows as `ROW_COLUMNS` cells."""
     return [[str(r.key or ""), r.level1, r.level2, r.name, r.value, r.prior_target, r.prior_actual,
-             "；".join(r.precedents), "；".join(finding_brief(f) for f in r.findings)] for r in rows]
+             "；".join(r.precedents), "\n".join(finding_brief(f, 2000) for f in r.findings)] for r in rows]  # in full
 
 
 def rows_from_table(table: Optional[list[list]]) -> list[RowEdit]:
@@ -505,7 +575,8 @@ def _row(edit: RowEdit, base: Optional[Indicator], prev: Optional[Indicator]) ->
     return row
 
 
-def apply_edits(draft: Draft, index: int, sections: list[str], rows: list[RowEdit]) -> Draft:
+def apply_edits(draft: Draft, index: int, sections: list[str], rows: list[RowEdit],
+                header: Optional[HeaderEdit] = None) -> Draft:
     """A copy of `draft` with project `index` as edited: section texts by position (missing ones
     unchanged), the indicator table replaced by `rows` (blank rows dropped; a blank 一级/二级 cell
     continues the row above, as in the Word table). Legal bases and the spending plan are re-read
@@ -517,6 +588,8 @@ def apply_edits(draft: Draft, index: int, sections: list[str], rows: list[RowEdi
     if not 0 <= index < len(projects):
         raise DraftInputError(f"草稿中没有第 {index + 1} 个项目")
     p = projects[index]
+    if header is not None:
+        apply_header(new, p, header)
     for s, text in zip(p.sections, sections):
         text = plain_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
         if text == s.text:

@@ -230,3 +230,37 @@ def test_control_characters_are_dropped_from_edits(home, rolled):
 @pytest.mark.parametrize("given,year", [("", None), (None, None), (0, None), ("2026", 2026), (" 2026年 ", 2026), (2026.0, 2026)])
 def test_rollover_year_field(given, year):
     assert parse_request("rollover", project="x", to_year=given).to_year == year
+
+
+def test_header_fields_are_edited_in_the_form_and_exported(home, fresh):
+    from assistant.app_draft import HeaderEdit
+
+    form = project_form(fresh, 0)
+    assert (form.header.name, form.header.current_year, form.header.start) == ("建筑工地扬尘监督抽查", 1_200_000, "2025-01-01")
+    header = form.header.model_copy(update={"name": "建筑工地扬尘专项抽查", "unit": "虹川区住房和城乡建设管理委员会",
+                                            "total": 1_500_000, "current_year": 1_300_000, "prior_year_budget": 1_100_000,
+                                            "start": "2025-03-01", "end": "2025年11月30日"})
+    edited = apply_edits(fresh, 0, [s.text for s in form.sections], _edits(form), header=header)
+    p = edited.filing.projects[0]
+    assert (p.name, p.unit, p.budget.total, p.budget.current_year, p.budget.prior_year_budget) == (
+        "建筑工地扬尘专项抽查", "虹川区住房和城乡建设管理委员会", 1_500_000, 1_300_000, 1_100_000)
+    assert (p.start_date.isoformat(), p.end_date.isoformat()) == ("2025-03-01", "2025-11-30")
+    after = project_form(edited, 0)
+    assert all(s.precedents for s in after.sections)  # the citations follow the renamed project
+    back = parse_file(export_docx(home, edited)).projects[0]
+    assert back.name == "建筑工地扬尘专项抽查" and back.budget.current_year == 1_300_000
+    assert back.budget.prior_year_budget == 1_100_000
+    for bad, message in ((dict(start="明年"), "不是日期"), (dict(name=" "), "项目名称不能为空"),
+                         (dict(total=-5), "不小于 0"), (dict(start="2025-12-01", end="2025-01-01"), "晚于")):
+        with pytest.raises(DraftInputError, match=message):
+            apply_edits(fresh, 0, [], _edits(form), header=form.header.model_copy(update=bad))
+    assert isinstance(form.header, HeaderEdit)
+
+
+def test_finding_cells_are_readable_in_full(rolled):
+    form = project_form(rolled, 0)
+    long = [(r, f) for r in form.rows for f in r.findings if len(f.message) > 48]
+    assert long, "seed 000 has long findings on its rows"
+    cells = {row[3]: row[8] for row in rows_to_table(form.rows)}
+    for r, f in long:
+        assert f.message.strip() in cells[r.name] and not cells[r.name].endswith("…")

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from ui.app import SEV_ZH, _notice, esc
 
@@ -71,14 +71,33 @@ def draft_status(draft, checked: bool = False) -> str:
     return head + "".join(_notice(n) for n in draft.notices)
 
 
-def draft_apply(session, sections: list[str], table) -> tuple[object, Optional[str]]:
-    """(session with the shown project's edits applied, error HTML or None)."""
+HEADER_KEYS = ("name", "unit", "total", "current_year", "prior_year_budget", "start", "end")
+
+
+def header_edit(values: Sequence) -> Optional[object]:
+    """The header boxes' values as a HeaderEdit (None when the form has no header boxes)."""
+    from assistant.app_draft import HeaderEdit
+
+    if not values:
+        return None
+    out = {}
+    for key, v in zip(HEADER_KEYS, values):
+        if key in ("total", "current_year", "prior_year_budget"):
+            out[key] = None if v in (None, "") else float(v)
+        else:
+            out[key] = "" if v is None else str(v)
+    return HeaderEdit(**out)
+
+
+def draft_apply(session, sections: list[str], table, header: Sequence = ()) -> tuple[object, Optional[str]]:
+    """(session with the shown project's edits applied, error HTML or None); `header`: the header boxes' values."""
     from assistant.app_draft import DraftInputError, apply_edits, rows_from_table
 
     if session is None:
         return None, _notice("请先生成草稿。")
     try:
-        draft = apply_edits(session.draft, session.shown, list(sections), rows_from_table(_cells(table)))
+        draft = apply_edits(session.draft, session.shown, list(sections), rows_from_table(_cells(table)),
+                            header=header_edit(header))
     except DraftInputError as exc:
         return session, _notice(str(exc), "jx-error")
     return session.model_copy(update={"draft": draft}), None
@@ -217,6 +236,17 @@ def build_draft_tab(home: Path) -> None:
         session = gr.State(None)
         with gr.Column(visible=False) as editor:
             pick = gr.Dropdown([], label="项目（本草稿含多个项目时在此切换，修改会保留）", elem_id="jx-draft-project")
+            gr.Markdown("#### 项目信息（可直接修改，点“检查”或“导出 Word”时生效）")
+            with gr.Row():
+                h_name = gr.Textbox(label="项目名称", scale=3, elem_id="jx-hdr-name")
+                h_unit = gr.Textbox(label="申报单位", scale=3, elem_id="jx-hdr-unit")
+            with gr.Row():
+                h_total = gr.Number(label="项目总预算（元）", elem_id="jx-hdr-total")
+                h_cur = gr.Number(label="项目当年预算（元）", elem_id="jx-hdr-current")
+                h_prior = gr.Number(label="同名项目上年预算额（元）", elem_id="jx-hdr-prior")
+                h_start = gr.Textbox(label="开始日期", placeholder="2026-01-01", elem_id="jx-hdr-start")
+                h_end = gr.Textbox(label="结束日期", placeholder="2026-12-31", elem_id="jx-hdr-end")
+            hdr = [h_name, h_unit, h_total, h_cur, h_prior, h_start, h_end]
             gr.Markdown("#### 栏目")
             boxes, notes = [], []
             for i in range(MAX_SECTIONS):
@@ -226,7 +256,7 @@ def build_draft_tab(home: Path) -> None:
             table = gr.Dataframe(
                 headers=list(ROW_COLUMNS), datatype="str", type="array", interactive=True, wrap=True,
                 static_columns=[0, 5, 6, 7, 8], max_height=700, elem_id="jx-draft-table",
-                column_widths=["4%", "8%", "8%", "20%", "9%", "8%", "8%", "18%", "17%"],
+                column_widths=["4%", "7%", "7%", "18%", "9%", "7%", "7%", "16%", "25%"],
             )
             summary = gr.HTML(elem_id="jx-draft-findings")
             with gr.Row():
@@ -239,11 +269,12 @@ def build_draft_tab(home: Path) -> None:
     with gr.Column(visible=False) as selfeval_area:
         build_selfeval_area(home)
 
-    view = [session, status, editor, pick, *boxes, *notes, table, summary, changes, export_msg]
+    view = [session, status, editor, pick, *hdr, *boxes, *notes, table, summary, changes, export_msg]
 
     def render(sess, status_html: str) -> list:
         if sess is None:
             return [None, status_html, gr.Column(visible=False), gr.Dropdown(choices=[], value=None),
+                    "", "", None, None, None, "", "",
                     *[gr.Textbox(value="", visible=False) for _ in boxes], *[gr.HTML(value="", visible=False) for _ in notes],
                     pd.DataFrame([], columns=list(ROW_COLUMNS)), "", "", ""]
         form = project_form(sess.draft, sess.shown)
@@ -253,6 +284,8 @@ def build_draft_tab(home: Path) -> None:
         choices = [(f"{i + 1}. {name}", i) for i, name in enumerate(form.projects)]
         out = [sess, status_html, gr.Column(visible=True),
                gr.Dropdown(choices=choices, value=form.index, visible=len(choices) > 1)]
+        h = form.header
+        out += [h.name, h.unit, h.total, h.current_year, h.prior_year_budget, h.start, h.end]
         out += [gr.Textbox(value=secs[i].text, label=secs[i].title, visible=True) if i < len(secs)
                 else gr.Textbox(value="", visible=False) for i in range(MAX_SECTIONS)]
         out += [gr.HTML(value=section_note(form, i), visible=True) if i < len(secs)
@@ -276,8 +309,10 @@ def build_draft_tab(home: Path) -> None:
             fields["year"] = int(year)
         return start("new_project", fields)
 
-    def edited(sess, table_value, texts) -> tuple[object, Optional[str]]:
-        return draft_apply(sess, list(texts), table_value)
+    n_hdr = len(hdr)
+
+    def edited(sess, table_value, values) -> tuple[object, Optional[str]]:
+        return draft_apply(sess, list(values[n_hdr:]), table_value, header=values[:n_hdr])
 
     def do_check(sess, table_value, *texts):
         new, err = edited(sess, table_value, texts)
@@ -319,7 +354,7 @@ def build_draft_tab(home: Path) -> None:
                      concurrency_id="read", concurrency_limit=4)
     new_btn.click(do_new, [n_name, n_unit, n_cat, n_budget, n_year, n_brief, n_llm], view + [out_file],
                   concurrency_id="read", concurrency_limit=4)
-    check_btn.click(do_check, [session, table, *boxes], view, concurrency_id="read", concurrency_limit=4)
-    pick.change(do_pick, [session, pick, table, *boxes], view)
-    export_btn.click(do_export, [session, table, *boxes], [session, out_file, export_msg]).then(
+    check_btn.click(do_check, [session, table, *hdr, *boxes], view, concurrency_id="read", concurrency_limit=4)
+    pick.change(do_pick, [session, pick, table, *hdr, *boxes], view)
+    export_btn.click(do_export, [session, table, *hdr, *boxes], [session, out_file, export_msg]).then(
         None, [out_file], None, js=DOWNLOAD_JS)
