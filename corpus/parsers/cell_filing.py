@@ -109,6 +109,8 @@ def plausible_name(text: Optional[str]) -> bool:
 def _prefer_cells(project: Project, form: CellForm) -> None:
     """Replace fields the layout parser read from the wrong place by the cell reading."""
     cell_name = form.fields.get("name", (None,))[0]
+    if cell_name is None and form.title and "整体" not in form.title and project.name.endswith(_FALLBACK_NAME):
+        cell_name = form.name  # a project report without a 项目名称 cell: the title names it
     cell_name = re.sub(r"\s+", "", cell_name) if cell_name else None
     if cell_name and plausible_name(cell_name) and (
         not plausible_name(project.name)

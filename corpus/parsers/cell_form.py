@@ -101,14 +101,16 @@ _TITLE_WORDS = ("绩效目标表", "绩效目标申报表", "自评表", "自评
 def find_title(cells: list[Cell]) -> Optional[str]:
     for cell in cells[:60]:
         t = re.sub(r"\s+", "", cell.text)
-        if 6 <= len(t) <= 70 and any(w in t for w in _TITLE_WORDS) and not _any_label(t):
+        if not (6 <= len(t) <= 70) or _any_label(t) or re.match(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)])", t):
+            continue
+        if any(w in t for w in _TITLE_WORDS if w != "绩效目标") or re.search(r"绩效目标.{0,6}表", t):
             return t
     return None
 
 
 _TITLE_TRIM = re.compile(
     r"(?:项目支出|项目|专项资金|资金|财政|预算|部门整体支出|区域|县级|市直部门|省级部门)?"
-    r"(?:绩效目标(?:申报|自评)?表|绩效自评表|绩效自评报告|绩效评价报告|自评表|自评报告)$"
+    r"(?:绩效目标(?:申报|自评)?表|绩效自评表|绩效自评(?:总结)?报告|绩效评价报告|自评表|自评(?:总结)?报告)$"
 )
 
 
@@ -664,6 +666,18 @@ def read_evaluation(cells: list[Cell]) -> tuple[Optional[float], Optional[str]]:
     return score, grade
 
 
+_PROSE_RATE = re.compile(r"(?:预算|资金|实际)?执行率(?:为|达到|达|是)?\s*(\d{1,3}(?:\.\d+)?)\s*[%％]")
+
+
+def prose_execution_rate(cells: list[Cell]) -> Optional[float]:
+    """'实际执行率为100%' in a prose report (the first such sentence)."""
+    for cell in cells:
+        m = _PROSE_RATE.search(cell.text)
+        if m and float(m.group(1)) <= 200:
+            return float(m.group(1))
+    return None
+
+
 def local_layout(cells: list[Cell], budget_points: dict[str, float]) -> Optional[str]:
     """The local scoring layout a self-evaluation declares, if any.
 
@@ -686,6 +700,8 @@ def read_form(rows: list[Row], self_evaluation: bool) -> CellForm:
     form.year = find_form_year(cells, form.title)
     form.fields = read_fields(cells)
     form.budget, form.budget_points = read_budget(cells, self_evaluation)
+    if self_evaluation and form.budget.execution_rate is None:
+        form.budget.execution_rate = prose_execution_rate(cells)
     form.layout = local_layout(cells, form.budget_points) if self_evaluation else None
     form.goals = read_goals(cells)
     form.indicators = read_indicators(cells, form.warnings)
