@@ -107,3 +107,24 @@ def test_one_filing_corpus_and_empty_corpus_work(tmp_path):
     r = runner.invoke(app, ["--home", str(empty), "draft", "new", "--name", BRIDGE.name, "--unit", BRIDGE.unit,
                             "--budget", "800000", "--brief", BRIDGE.brief])
     assert r.exit_code == 0 and NO_MATCH in r.output and "=32座" in r.output, r.output
+
+
+def test_category_missing_from_the_index_is_not_an_error(tmp_path):
+    """The issue's `二级指标“经济成本”在索引中不存在`: a one-filing corpus of the 2020 layout (no 经济成本)."""
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(SAMPLE / "tt_sh_sorting_2020_word.txt", one)
+    home = tmp_path / "home"
+    for args in (["ingest", str(one)], ["index", "build", "--lexical-only"]):
+        r = runner.invoke(app, ["--home", str(home), *args])
+        assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["--home", str(home), "draft", "new", "--name", BRIDGE.name, "--unit", BRIDGE.unit,
+                            "--budget", "800000", "--brief", BRIDGE.brief, "--year", "2026", "--json"])
+    assert r.exit_code == 0, r.output
+    assert "在索引中不存在" not in r.output and NO_MATCH in r.output
+    draft = _draft(home)
+    p = draft.filing.projects[0]
+    assert {r.subcategory for r in p.indicators} >= CATEGORIES
+    body = "\n".join(s.text for s in p.sections) + "\n".join(f"{r.name} {r.raw_value}" for r in p.indicators)
+    assert "垃圾" not in body and not draft.citations  # the garbage-sorting filing is listed only as 仅供参考
+    assert any("仅供参考" in n and "生活垃圾" in n for n in draft.notices)
