@@ -609,6 +609,8 @@ def _score_after(cells: list[Cell], i: int) -> Optional[float]:
         if not t:
             continue
         if not _NUMBER.match(t):
+            if numbers and numbers == ["100"] and normalize_label(cells[i].text) == "总分":
+                return None  # 总分 | 100 (分值) | 【待填】: the score cell is not filled in
             if numbers or skipped >= 5 or _is_end(t):
                 break
             skipped += 1  # a cell laid out between the label and its score (Sichuan)
