@@ -26,6 +26,11 @@ _VALUE_RE = re.compile(rf"^({_NUMBER})\s*(?:[~～\-—至到]\s*({_NUMBER}))?\s*
 _DATE_UNIT = re.compile(r"^(?:年|年度|月|月份|月底|月末|月中|日|号)(?:前|底|以前|之前|内|末)?$|^月.*前$")
 
 
+_VALUE_SYMBOLS = str.maketrans({"％": "%", "﹪": "%", "≧": "≥", "≦": "≤", "═": "=", "﹦": "=", "＝": "=", "＞": ">", "＜": "<"})
+# a date or period written as the target ('2023.07-2024.01', '2021年12月31日前'), not a number
+_PERIOD_LIKE = re.compile(r"^(?:19|20)\d{2}\s*[.\-/年]\s*\d{1,2}(?!\d)")
+
+
 def normalize_comparator(raw: str) -> Optional[str]:
     """'>=' → '≥' etc.; None for an unknown symbol."""
     return COMPARATORS.get(raw.strip())
@@ -41,7 +46,10 @@ def split_value(raw: str) -> tuple[Optional[str], Optional[float], Optional[floa
     >>> split_value(">=90%")
     ('≥', 90.0, None, '%')
     """
-    text = raw.strip().replace("％", "%")
+    text = raw.strip().translate(_VALUE_SYMBOLS)
+    text = re.sub(r"[（(]\s*(%|‰)\s*[）)]", r"\1", text)  # '=100.00(%)'
+    if _PERIOD_LIKE.match(re.sub(r"^[=≥≤<>]\s*", "", text)):
+        return (COMPARATORS.get(text[0]) if text[:1] in "=≥≤<>" else None), None, None, None
     comparator = None
     m = _COMPARATOR_RE.match(text)
     if m:

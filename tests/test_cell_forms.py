@@ -256,3 +256,25 @@ def test_hubei_20_40_40_layout_is_recognised_and_checked_by_its_own_weights():
     # the same rows without the declared layout: 80 points is an error
     project.layout = None
     assert any(f.rule_id == "E-01" and f.severity == "error" for f in check_filing(filing))
+
+
+@pytest.mark.parametrize(
+    "cell, comparator, value, unit",
+    [
+        ("≧90%", "≥", 90.0, "%"),
+        ("═100%", "=", 100.0, "%"),
+        ("﹦5个", "=", 5.0, "个"),
+        ("＞3次", ">", 3.0, "次"),
+        ("≥80M", "≥", 80.0, "M"),
+        ("250万", None, 250.0, "万"),
+        ("=100.00(%)", "=", 100.0, "%"),
+        ("2023.07-2024.01", None, None, None),
+        ("2021年12月31日前", None, None, None),
+        ("稳步提高", None, None, None),
+    ],
+)
+def test_target_values_as_filed(cell, comparator, value, unit):
+    text = f"绩效目标表\n项目名称 | 甲项目 |\n一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 某指标 | {cell} |\n"
+    row = _ind(_parse(text), "某指标")
+    assert (row.comparator, row.value, row.unit) == (comparator, value, unit)
+    assert row.raw_value == cell

@@ -50,6 +50,7 @@ _ROLE_WORDS = [
 _TAIL_VALUE = re.compile(
     r"((?:>=|<=|≥|≤|>|<|=)?\s*\d+(?:\.\d+)?\s*(?:%|‰|[个家人次项份件台套座所户元万公里米亩吨天日场批辆名]{1,3})?)$"
 )
+_DATE_LIKE = re.compile(r"(?:19|20)\d{2}\s*[.\-/年]\s*\d{1,2}(?!\d)")
 _GRADES = ("优秀", "良好", "合格", "不合格", "优", "良", "中", "差", "较差")
 
 
@@ -564,6 +565,8 @@ def _make_indicator(level1: str, level2: str, category, subcategory, name: str,
     raw_for_split = re.sub(r"[（(]\s*(%|‰)\s*[）)]", r"\1", raw)
     raw_for_split = re.sub(r"%\(百分比\)", "%", raw_for_split)
     comparator, value, high, unit = split_value(raw_for_split) if raw_for_split else (None, None, None, None)
+    if _DATE_LIKE.search(raw_for_split):
+        value = high = unit = None  # '2023.07-2024.01', '2021年12月31日前': a date or period, not a number
     if value is not None and unit is None and by_role.get("unit") and not _COMPARATOR_ONLY.match(by_role["unit"]):
         unit = by_role["unit"]
     actual = by_role.get("actual") or None
