@@ -40,6 +40,8 @@ def parse_filing_json(data: bytes, path: str) -> Filing:
         raise NotAFiling(path, "JSON 文件不是 jixiao 的文件记录（缺少 kind、projects 字段）")
     try:
         filing = Filing.model_validate(obj)
+    except RecursionError:
+        raise ParseError(path, "JSON 嵌套过深") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])

@@ -12,7 +12,7 @@ from corpus.errors import NotAFiling, ParseError
 from corpus.parse import parse_bytes
 from corpus.readers import SUPPORTED_SUFFIXES
 from corpus.readers.base import MAX_FILE_BYTES
-from corpus.store import CorpusStore
+from corpus.store import CorpusStore, InvalidRecord
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,11 @@ def _ingest_one(store: CorpusStore, path: Path, report: IngestReport) -> None:
         log.exception("unexpected error parsing %s", shown)
         report.failed.append((shown, f"解析器内部错误（{type(exc).__name__}: {exc}）"))
         return
-    fid = store.put(filing, path=key)
+    try:
+        fid = store.put(filing, path=key)
+    except InvalidRecord as exc:  # a number out of range, too deep: this file only, the batch goes on
+        report.failed.append((shown, str(exc)))
+        return
     (report.replaced if state == "changed" else report.parsed).append((shown, fid))
 
 

@@ -11,7 +11,32 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_AMOUNT = 1e15
+"""The largest amount (yuan) or figure a record may hold: well above any real budget, far below
+where floats lose whole yuan; bigger is a typo or an attack, refused so what is stored reads back."""
+MAX_EXTRA_DEPTH = 20
+"""How deep an extra (unknown) field may nest before the record is refused."""
+
+
+def _finite(v: Optional[float]) -> Optional[float]:
+    """A number that is finite and within ±MAX_AMOUNT (why: inf/NaN are stored as null and poison reads)."""
+    if v is not None and not (-MAX_AMOUNT <= v <= MAX_AMOUNT):  # NaN fails both comparisons
+        raise ValueError(f"数值 {v!r} 超出范围（应为有限数，绝对值不超过 {MAX_AMOUNT:.0e}）")
+    return v
+
+
+def _depth(obj: object, limit: int) -> bool:
+    """True when `obj` nests no deeper than `limit` (iterative: a deep value cannot exhaust the stack)."""
+    stack = [(obj, 0)]
+    while stack:
+        cur, d = stack.pop()
+        if isinstance(cur, (dict, list, tuple)):
+            if d >= limit:
+                return False
+            stack.extend((c, d + 1) for c in (cur.values() if isinstance(cur, dict) else cur))
+    return True
 
 FilingKind = Literal["target_table", "self_evaluation", "budget_disclosure"]
 SourceFormat = Literal["txt", "docx", "pdf", "xlsx", "json", "html", "doc", "xls", "wps", "et"]
@@ -20,7 +45,14 @@ SourceFormat = Literal["txt", "docx", "pdf", "xlsx", "json", "html", "doc", "xls
 class Record(BaseModel):
     """Base for all records: extra fields welcome, assignment validated."""
 
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _extras_shallow(self) -> "Record":
+        extra = self.__pydantic_extra__
+        if extra and not _depth(extra, MAX_EXTRA_DEPTH):
+            raise ValueError(f"附加字段嵌套超过 {MAX_EXTRA_DEPTH} 层")
+        return self
 
 
 class SourceSpan(Record):
@@ -84,6 +116,18 @@ class Budget(Record):
     raw: dict[str, str] = Field(default_factory=dict)
     span: Optional[SourceSpan] = None
 
+    @field_validator("total", "current_year", "prior_year_budget", "prior_year_executed", "executed", "execution_rate")
+    @classmethod
+    def _amount_in_range(cls, v: Optional[float]) -> Optional[float]:
+        return _finite(v)
+
+    @field_validator("sources")
+    @classmethod
+    def _sources_in_range(cls, v: dict[str, float]) -> dict[str, float]:
+        for x in v.values():
+            _finite(x)
+        return v
+
 
 class SpendingStep(Record):
     period: str
@@ -116,6 +160,11 @@ class Indicator(Record):
     subcategory: Optional[str] = None
     span: Optional[SourceSpan] = None
 
+    @field_validator("value", "value_high", "weight", "score")
+    @classmethod
+    def _figure_in_range(cls, v: Optional[float]) -> Optional[float]:
+        return _finite(v)
+
 
 class Project(Record):
     name: str
@@ -145,6 +194,13 @@ class MoneyRow(Record):
     org: str
     values: dict[str, Optional[float]] = Field(default_factory=dict)
     span: Optional[SourceSpan] = None
+
+    @field_validator("values")
+    @classmethod
+    def _values_in_range(cls, v: dict[str, Optional[float]]) -> dict[str, Optional[float]]:
+        for x in v.values():
+            _finite(x)
+        return v
 
 
 class GoalPair(Record):
@@ -181,6 +237,18 @@ class Evaluation(Record):
     improvements: list[str] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
 
+    @field_validator("score")
+    @classmethod
+    def _score_in_range(cls, v: Optional[float]) -> Optional[float]:
+        return _finite(v)
+
+    @field_validator("staffing_authorized", "staffing_actual")
+    @classmethod
+    def _staff_in_range(cls, v: Optional[int]) -> Optional[int]:
+        if v is not None and not 0 <= v <= 10**9:
+            raise ValueError(f"人数 {v} 超出范围")
+        return v
+
 
 class Filing(Record):
     """A parsed filing: the JSON contract of `jixiao parse --json`."""
@@ -194,3 +262,10 @@ class Filing(Record):
     evaluation: Optional[Evaluation] = None
     warnings: list[str] = Field(default_factory=list)
     parser_version: str = "1"
+
+    @field_validator("year")
+    @classmethod
+    def _year_in_range(cls, v: Optional[int]) -> Optional[int]:
+        if v is not None and not 1900 <= v <= 2200:  # the store's year column is a 64-bit integer
+            raise ValueError(f"年度 {v} 超出范围（1900–2200）")
+        return v

@@ -5,6 +5,8 @@ the caller; none of them guesses where the text is ambiguous.
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from datetime import date
 from typing import NamedTuple, Optional
@@ -129,10 +131,14 @@ def parse_money(raw: str, default_unit: str = "元") -> Optional[float]:
     m = _MONEY_RE.search(raw.replace(" ", ""))
     if not m:
         return None
-    amount = float(m.group(1).replace(",", ""))
+    digits = m.group(1).replace(",", "")
     unit = m.group(2) or default_unit
     factor = {"亿元": 1e8, "万元": 1e4, "万": 1e4, "元": 1.0}[unit]
-    return round(amount * factor, 2)
+    amount = float(digits) * factor if len(digits) <= 40 else float("inf")
+    if not math.isfinite(amount) or abs(amount) > 1e15:  # models.MAX_AMOUNT: a typo or an attack, not money
+        logging.getLogger(__name__).warning("金额「%s」超出范围，已忽略", raw[:60])
+        return None
+    return round(amount, 2)
 
 
 def money_unit_in(label: str) -> Optional[str]:

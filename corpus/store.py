@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from corpus.errors import NotFound, StoreError
+from pydantic import ValidationError
+
 from corpus.models import Filing
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,28 @@ class FilingSummary:
     projects: tuple[str, ...]
 
 
+class InvalidRecord(StoreError):
+    """A record that would not (or no longer does) read back as a `Filing`."""
+
+
+def _first_error(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"字段「{'.'.join(str(x) for x in first['loc'])}」：{first['msg']}"
+    if isinstance(exc, RecursionError):
+        return "嵌套过深"
+    return str(exc)[:200]
+
+
+def record_problem(record: str) -> Optional[str]:
+    """Why a stored JSON record does not read back as a `Filing`, or None when it does."""
+    try:
+        Filing.model_validate_json(record)
+    except (ValidationError, ValueError, RecursionError) as exc:
+        return _first_error(exc)
+    return None
+
+
 def filing_id(sha256: str) -> str:
     """A filing's id: the first 16 hex digits of its content hash (stable across paths)."""
     return sha256[:16]
@@ -122,14 +146,25 @@ class CorpusStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                if self._db.in_transaction:  # SQLITE_FULL has already rolled back
+                    self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # disk full, locked past the timeout: one clear line
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            text = str(exc)
+            if "full" in text:
+                raise StoreError(f"磁盘已满，语料库 {self.path} 未写入（本次写入已整体撤回）：请腾出空间后重试") from None
+            if "locked" in text or "busy" in text:
+                raise StoreError(f"语料库 {self.path} 被其他进程占用超过 30 秒，本次未写入：请稍后重试") from None
+            raise StoreError(f"语料库 {self.path} 写入失败：{text}") from None
 
     # --- writing ----------------------------------------------------------
 
@@ -147,6 +182,9 @@ class CorpusStore:
         path = path or filing.source.path
         fid = filing_id(filing.source.sha256)
         record = filing.model_dump_json()
+        problem = record_problem(record)  # what is stored must always read back
+        if problem:
+            raise InvalidRecord(f"{path}：记录无效，未存入语料库（{problem}）")
         n_ind = sum(len(p.indicators) for p in filing.projects)
         now = time.time()
         with self._transaction() as db:
@@ -185,7 +223,10 @@ class CorpusStore:
         row = self._db.execute("SELECT record FROM filings WHERE id = ?", (full,)).fetchone()
         if row is None:  # removed between the two reads
             raise NotFound(f"语料库中没有编号为 {fid} 的文件（用 jixiao corpus list 查看编号）")
-        return Filing.model_validate_json(row[0])
+        try:
+            return Filing.model_validate_json(row[0])
+        except (ValidationError, ValueError, RecursionError):
+            raise InvalidRecord(f"语料库中编号为 {full} 的记录已损坏，无法读出（用 jixiao corpus repair 清除）") from None
 
     def resolve_id(self, prefix: str) -> str:
         """The full id of the one stored filing whose id starts with `prefix`."""
@@ -221,9 +262,33 @@ class CorpusStore:
         return out
 
     def iter_filings(self) -> Iterator[tuple[str, Filing]]:
-        """Every stored filing with its id, in a stable order."""
+        """Every stored filing with its id, in a stable order. A record that no longer reads back
+        (stored by an older version) is skipped with a named warning, so one bad row never stops
+        an index build, a check or a rollover; `bad_records` lists them."""
         for fid, record in self._db.execute("SELECT id, record FROM filings ORDER BY id").fetchall():
-            yield fid, Filing.model_validate_json(record)
+            try:
+                filing = Filing.model_validate_json(record)
+            except (ValidationError, ValueError, RecursionError) as exc:
+                log.warning("语料库记录 %s 无法读出，已跳过（%s）；用 jixiao corpus repair 清除", fid, _first_error(exc))
+                continue
+            yield fid, filing
+
+    def bad_records(self) -> list[tuple[str, str, str]]:
+        """(id, path, reason) of every stored record that does not read back."""
+        out = []
+        for fid, path, record in self._db.execute("SELECT id, path, record FROM filings ORDER BY id").fetchall():
+            problem = record_problem(record)
+            if problem:
+                out.append((fid, path, problem))
+        return out
+
+    def repair(self) -> list[tuple[str, str, str]]:
+        """Remove every record that does not read back (its file can be ingested again once
+        fixed); returns what was removed."""
+        bad = self.bad_records()
+        for fid, _path, _why in bad:
+            self.delete(fid)
+        return bad
 
     def ids(self) -> dict[str, str]:
         """id → sha256 of every stored filing (what an index compares itself against)."""
