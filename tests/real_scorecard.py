@@ -232,8 +232,8 @@ def score_all(directory: Path = EXPECTED_DIR, web: Path = WEB) -> list[DocScore]
 
 SHAPE_FAMILIES = (
     ("traditional-char", ("traditional",)),
-    ("prose", ("prose",)),
     ("interleaved extraction", ("interleaved", "out of order")),
+    ("prose", ("prose", "one paragraph")),
     ("doc-site OCR chunks", ("doc-site", "ocr")),
     ("run together / separators removed", ("run together", "separators removed")),
     ("one cell per line", ("one cell per line",)),
