@@ -150,6 +150,7 @@ def _load_table(text: str, path: Path) -> ActualsInput:
         raise ActualsError(f"{path}：CSV 格式错误（{exc}）") from None
     reader_lines = _row_line_numbers(text, delimiter)
     for row, lineno in zip(rows, reader_lines):
+        row = [csv_unsafe(c.strip()) for c in row]
         where = f"{path.name} 第{lineno}行"
         if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
             continue
@@ -242,6 +243,20 @@ def match_actuals(given: ActualsInput, rows: list[Indicator], project: str) -> d
     return out
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: a leading ' before = + - @ tab CR
+    (why: an indicator named "=HYPERLINK(…)" or a target "=100%" would become a formula)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def csv_unsafe(cell: str) -> str:
+    """The cell as it was before `csv_safe` (the reader of the template strips the ' back)."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+
+
 def actuals_template_csv(project: Project, budget: Optional[float] = None, delimiter: str = ",") -> str:
     """The CSV (or TSV) a writer fills: every indicator with its target, then 全年预算数/全年执行数 (元)."""
     buf = io.StringIO()
@@ -252,7 +267,7 @@ def actuals_template_csv(project: Project, budget: Optional[float] = None, delim
     w.writerow(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "偏差原因（可不填）"])
     for r in project.indicators:
         if not r.empty:
-            w.writerow([r.level1, r.level2, r.name, r.raw_value, "", ""])
+            w.writerow([csv_safe(c) for c in (r.level1, r.level2, r.name, r.raw_value)] + ["", ""])
     w.writerow(["预算执行", "", "全年预算数（元）", "", number(budget if budget is not None else project.budget.current_year), ""])
     w.writerow(["预算执行", "", "全年执行数（元）", "", "", ""])
     return buf.getvalue()
