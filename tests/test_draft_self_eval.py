@@ -354,7 +354,7 @@ def test_template_file_round_trip(store, tmp_path):
     path = tmp_path / "a.csv"
     text = actuals_template_csv(filing.projects[idx])
     lines = text.splitlines()
-    assert lines[4].endswith("根据工作安排，检查项目数,=120个,,")  # after the note, the header, 投入时间, 专项检查数
+    assert lines[4].endswith("根据工作安排，检查项目数,'=120个,,")  # formula prefix neutralised (issue 14)  # after the note, the header, 投入时间, 专项检查数
     lines[4] = lines[4][:-2] + ",108个,部分工地停工。"
     lines[-1] = lines[-1].replace("全年执行数（元）,,", "全年执行数（元）,,\"1,480,000\"")
     path.write_text("\n".join(lines) + "\n", encoding="gb18030")
@@ -409,7 +409,7 @@ def test_cli_template_fill_draft_and_export(home, tmp_path):
     assert r.exit_code == 0, r.output
     assert "19个指标" in r.output and template.exists()
     text = template.read_text(encoding="utf-8-sig")
-    filled = text.replace("安全类抽查工地数,=36个,,", "安全类抽查工地数,=36个,30个,")
+    filled = text.replace("安全类抽查工地数,'=36个,,", "安全类抽查工地数,'=36个,30个,")
     template.write_text(filled, encoding="utf-8-sig")
     out = tmp_path / "draft.docx"
     r = runner.invoke(app, base + ["--actuals", str(template), "--actual", "群众满意度=95%",
