@@ -7,7 +7,10 @@ from typing import NoReturn, Optional
 
 import typer
 
+from assistant import cli_zh
 from assistant.home import set_home
+
+cli_zh.install()
 
 app = typer.Typer(
     name="jixiao",

@@ -17,12 +17,12 @@ def _rule_list(rules: Optional[str]) -> Optional[list[str]]:
 
 
 def _print_findings(label: str, findings) -> None:
-    from assistant.checks.model import SEVERITY_ZH
+    from assistant.checks.model import severity_label
 
     counts = Counter(f.severity for f in findings)
     typer.echo(f"{label}：发现 {len(findings)} 条（错误 {counts['error']}，警告 {counts['warn']}，提示 {counts['info']}）")
     for f in findings:
-        head = f"[{SEVERITY_ZH[f.severity]}] {f.rule_id} {f.rule_name}"
+        head = f"{severity_label(f.severity)} {f.rule_id} {f.rule_name}"
         where = " · ".join(x for x in (f"项目「{f.project}」" if f.project else "", f.location, f.where()) if x)
         typer.echo(f"{head} · {where}")
         if f.text:
@@ -36,10 +36,10 @@ def check(
     file: Optional[Path] = typer.Argument(None, help="要检查的文件（.txt .docx .pdf .xlsx）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出全部检查结果"),
     rules: Optional[str] = typer.Option(None, "--rules", help="只运行这些规则，逗号分隔，如 S-01,V-01"),
-    min_severity: Optional[str] = typer.Option(None, "--min-severity", help="只显示不低于此级别的结果：info / warn / error"),
+    min_severity: Optional[str] = typer.Option(None, "--min-severity", help="只显示不低于此级别的结果：info（提示）/ warn（警告）/ error（错误）"),
     corpus: bool = typer.Option(False, "--corpus", help="检查语料库中全部已入库文件，按规则汇总"),
 ) -> None:
-    """按 rules.md 的规则检查一个绩效目标表或自评报告；有错误级结果时退出码为 1。"""
+    """按 docs/rules.md 所列规则检查一个绩效目标表或自评报告；有错误级结果时退出码为 1。"""
     from assistant.checks import CheckError, check_filing, has_errors
     from corpus.errors import CorpusError
 
@@ -70,6 +70,7 @@ def _check_corpus(rules: Optional[list[str]], min_severity: Optional[str], as_js
     from assistant.checks import CheckError, check_filing, rule_infos
     from assistant.home import open_store
     from corpus.errors import CorpusError
+    from assistant.checks.model import SEVERITY_ZH
 
     per_rule: Counter = Counter()
     files_per_rule: Counter = Counter()
@@ -95,20 +96,20 @@ def _check_corpus(rules: Optional[list[str]], min_severity: Optional[str], as_js
     typer.echo(f"已检查 {n_files} 个文件，共 {sum(per_rule.values())} 条结果。")
     for rid in sorted(per_rule, key=lambda r: -per_rule[r]):
         info = infos[rid]
-        typer.echo(f"  {rid} {info.name}（{info.severity}）：{per_rule[rid]} 条，涉及 {files_per_rule[rid]} 个文件")
+        typer.echo(f"  {rid} {info.name}（{SEVERITY_ZH[info.severity]}）：{per_rule[rid]} 条，涉及 {files_per_rule[rid]} 个文件")
 
 
 @app.command("rules")
 def rules_cmd(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """列出全部检查规则、默认严重程度和依据来源。"""
     from assistant.checks import rule_infos
-    from assistant.checks.model import BASIS_ZH, SEVERITY_ZH
+    from assistant.checks.model import BASIS_ZH, severity_label
 
     infos = rule_infos()
     if as_json:
         typer.echo(json.dumps([i.model_dump() for i in infos], ensure_ascii=False, indent=2))
         return
     for i in infos:
-        typer.echo(f"{i.id} {i.name} [{SEVERITY_ZH[i.severity]}] {BASIS_ZH[i.basis]}/{i.source_tag}")
+        typer.echo(f"{i.id} {i.name} {severity_label(i.severity)} {BASIS_ZH[i.basis]}/{i.source_tag}")
         typer.echo(f"    {i.explanation}")
         typer.echo(f"    来源：{i.source}")

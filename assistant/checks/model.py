@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
@@ -15,6 +16,12 @@ Scope = Literal["project", "filing"]
 
 SEVERITY_RANK = {"info": 0, "warn": 1, "error": 2}
 SEVERITY_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
+
+
+def severity_label(severity: str) -> str:
+    """The one printed form of a severity everywhere (CLI and app): [错误] / [警告] / [提示]."""
+    return f"[{SEVERITY_ZH.get(severity, severity)}]"
+
 BASIS_ZH = {"law": "成文规定", "template": "模板/填报说明要求", "convention": "惯例（非成文规定）"}
 TAG_ZH = {
     "V": "已见原文或地方转载原文",
@@ -30,17 +37,23 @@ class RuleInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
-    name: str
+    name: str  # Chinese, what users read
     severity: Severity
     basis: Basis
     source_tag: SourceTag
     source: str
     explanation: str
     scope: Scope = "project"
+    code: str = ""  # the English identifier (COVERAGE), for code and JSON only
 
     def basis_note(self) -> str:
-        """One Chinese line saying what kind of rule this is and how sure its source is."""
-        return f"{BASIS_ZH[self.basis]}（{TAG_ZH[self.source_tag]}）：{self.source}"
+        """One Chinese line: what kind of rule this is, how sure its source is, and the source.
+
+        The convention kind already says it is no written rule, so its tag is not repeated."""
+        kind = BASIS_ZH[self.basis]
+        tag = "" if self.source_tag == "O" else f"（{TAG_ZH[self.source_tag]}）"
+        note = "（S 编号是 docs/rules.md 开头列出的来源）" if re.search(r"\bS\d+", self.source) else ""
+        return f"{kind}{tag}：{self.source}{note}"
 
 
 class Finding(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
+from assistant.checks.names import name_zh
 from assistant.checks.model import Basis, RuleInfo, Scope, Severity, SourceTag
 from corpus.models import SourceSpan
 
@@ -42,7 +43,7 @@ def rule(
 
     def register(func: RuleFunc) -> RuleFunc:
         info = RuleInfo(
-            id=id, name=name, severity=severity, basis=basis, source_tag=tag, source=source,
+            id=id, name=name_zh(name), code=name, severity=severity, basis=basis, source_tag=tag, source=source,
             explanation=explanation, scope=scope,
         )
         RULES[id] = (info, func)

@@ -144,7 +144,7 @@ def g04(ctx: FilingContext) -> Iterator[Hit]:
                 yield Hit(
                     f"项目「{b.name}」的“{sb.title}”有{sum(map(len, copied))}字与项目「{a.name}」逐字相同。"
                     "请按本项目的实际情况改写。",
-                    location=f"项目「{b.name}」栏目 {sb.title}", text=clip("".join(copied), 120), span=sb.span,
+                    location=f"项目「{b.name}」· 栏目 {sb.title}", text=clip("".join(copied), 120), span=sb.span,
                 )
         if j not in plan_reported and a.spending_plan and b.spending_plan and [
             (s.period, s.cumulative_percent) for s in a.spending_plan
@@ -153,7 +153,7 @@ def g04(ctx: FilingContext) -> Iterator[Hit]:
             plan_reported.add(j)
             yield Hit(
                 f"项目「{b.name}」的资金使用计划与项目「{a.name}」完全相同。请按本项目的实际支付节点编制。",
-                location=f"项目「{b.name}」栏目 项目实施计划",
+                location=f"项目「{b.name}」· 栏目 项目实施计划",
                 text="；".join(f"{s.period} {s.cumulative_percent:g}%" for s in b.spending_plan if s.cumulative_percent is not None),
                 span=sec.span if sec else None,
             )

@@ -23,7 +23,7 @@ def _texts(ctx: FilingContext):
             if isinstance(value, str) and value.strip():
                 yield f"项目「{p.name}」表头 {key}", value, p.span
         for s in p.sections:
-            yield f"项目「{p.name}」栏目 {s.title}", s.text, s.span
+            yield f"项目「{p.name}」· 栏目 {s.title}", s.text, s.span
     if f.evaluation:
         for s in f.evaluation.sections:
             yield f"栏目 {s.title}", s.text, s.span

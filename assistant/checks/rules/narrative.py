@@ -29,7 +29,7 @@ def _texts(ctx: FilingContext):
     for p in f.projects:
         for s in p.sections:
             if s.kind != "legal_basis":
-                yield f"项目「{p.name}」栏目 {s.title}", s.text, s.span
+                yield f"项目「{p.name}」· 栏目 {s.title}", s.text, s.span
     if f.evaluation:
         for s in f.evaluation.sections:
             yield f"栏目 {s.title}", s.text, s.span
