@@ -33,6 +33,7 @@ from corpus.readers.base import ExtractedText, Line
 class Cell:
     text: str
     line: Line
+    row: Optional[int] = None  # the source table row, where the source marked rows
 
 
 @dataclass
@@ -229,7 +230,7 @@ def build_rows(doc: ExtractedText) -> list[Row]:
                         pipe_row.cells.append(Cell(t, line))
                 continue
             close_pipe_row()
-            cells = [Cell(t, line) for t in texts]
+            cells = [Cell(t, line, row=len(rows)) for t in texts]
             rows.append(Row(cells=_split_cells(cells), tabular=True))
             continue
         text = norm(raw).strip()
@@ -250,7 +251,7 @@ def build_rows(doc: ExtractedText) -> list[Row]:
         close_pipe_row()
         spaced = _space_cells(text)
         if spaced:
-            rows.append(Row(cells=_split_cells([Cell(p, line) for p in spaced]), tabular=True))
+            rows.append(Row(cells=_split_cells([Cell(p, line, row=len(rows)) for p in spaced]), tabular=True))
         else:
             rows.append(Row(cells=_split_cells([Cell(text, line)])))
     close_pipe_row()
@@ -261,7 +262,7 @@ def _split_cells(cells: list[Cell]) -> list[Cell]:
     out: list[Cell] = []
     for cell in cells:
         for piece in split_run_together(cell.text) if cell.text else [""]:
-            out.append(Cell(piece, cell.line))
+            out.append(Cell(piece, cell.line, cell.row))
     return out
 
 

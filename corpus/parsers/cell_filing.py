@@ -146,14 +146,15 @@ def _fill_project(project: Project, form: CellForm, only_missing: bool = False) 
         project.budget.points = dict(form.budget_points)  # the 预算执行 row's 分值/得分
 
 
-def _targets_read(rows) -> int:
-    """Rows whose target reads as a target (a comparator or a unit), not a stray weight."""
-    return sum(1 for r in rows if r.raw_value and (r.comparator or r.unit))
+def _rows_read(rows) -> int:
+    """Rows whose target reads as a target (a comparator or a unit, not a stray weight),
+    plus rows that carry their level-1 heading."""
+    return sum(1 for r in rows if r.raw_value and (r.comparator or r.unit)) + sum(1 for r in rows if r.level1)
 
 
 def _better_rows(found, current) -> bool:
     """The cell reading's rows, where the layout parser's columns were evidently shifted."""
-    return len(found) >= len(current) and _targets_read(found) >= _targets_read(current) + max(2, len(current) // 2)
+    return len(found) * 5 >= len(current) * 3 and _rows_read(found) >= _rows_read(current) + max(2, len(current) // 2)
 
 
 def _mostly_empty(project: Project) -> bool:

@@ -479,8 +479,8 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
             roles_here = roles
         assigned: list[tuple[str, str]] = [("target", v) for v in values]
         for pos, role in enumerate(roles_here):
-            if j >= n:
-                break
+            if j >= n or (cell.row is not None and cells[j].row != cell.row):
+                break  # a marked table row ends here: its missing cells stay empty
             nxt = cells[j].text.strip().translate(_SYMBOLS)
             if nxt and (classify_label(nxt)[0] or _is_end(nxt) or _split_levels(nxt)[0]):
                 break
@@ -523,12 +523,12 @@ def _merge_value_parts(cells: list[Cell]) -> list[Cell]:
             pending_cmp = cell
             continue
         if pending_cmp is not None:
-            cell = Cell(re.sub(r"\s+", "", pending_cmp.text).translate(_SYMBOLS) + t, cell.line)
+            cell = Cell(re.sub(r"\s+", "", pending_cmp.text).translate(_SYMBOLS) + t, cell.line, cell.row)
             pending_cmp = None
             out.append(cell)
             continue
         if t and _UNIT_ONLY.match(t) and out and re.search(r"\d$", out[-1].text.strip()):
-            out[-1] = Cell(out[-1].text.strip() + t, out[-1].line)
+            out[-1] = Cell(out[-1].text.strip() + t, out[-1].line, out[-1].row)
             continue
         out.append(cell)
     return out
