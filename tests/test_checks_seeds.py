@@ -126,7 +126,7 @@ def test_000_p2_l03_malformed_citations(seed000):
 
 def test_000_g04_identical_spending_plans(seed000):
     assert [f.location for f in _hits(seed000, "G-04", None, "资金使用计划")] == [
-        "项目「建设工程安全质量管控」栏目 项目实施计划", "项目「建设工程监督检测」栏目 项目实施计划"]
+        "项目「建设工程安全质量管控」· 栏目 项目实施计划", "项目「建设工程监督检测」· 栏目 项目实施计划"]
 
 
 # --- seed 000, project 3 建设工程监督检测 --------------------------------------
