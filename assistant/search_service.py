@@ -233,6 +233,9 @@ def load_index(home: Optional[Path] = None):
         with lock:
             cached = _indexes.get(key)
             if cached is None:
+                from index.swap_recovery import recover_swap  # a SIGKILL mid-swap left no index/ (issue 14)
+
+                recover_swap(folder)
                 idx = SearchIndex.load(folder)
                 _indexes[key] = cached = (idx.generation, idx)
         return cached[1]

@@ -1,0 +1,41 @@
+"""Issue 14: SIGKILL between the two renames of the index swap must not lose the index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.search_service import index_dir, load_index
+from corpus.ingest import ingest_paths
+from corpus.store import CorpusStore
+from index.searcher import build_index
+
+SEED = Path("/work/shared/seeds/000_5c8e543f8e6d7888.txt")
+
+
+def _built(home: Path) -> Path:
+    with CorpusStore(home) as store:
+        ingest_paths(store, [SEED])
+        build_index(index_dir(home), store.iter_filings(), store.ids(), embedder=None, semantic_reason="测试")
+    return index_dir(home)
+
+
+@pytest.mark.parametrize("left", [".new", ".old"])
+def test_sigkill_between_swap_renames_index_taken_back(tmp_path: Path, left: str) -> None:
+    folder = _built(tmp_path)
+    # the state after `index` → `index.old` (left=.old, plus an unfinished .new) or before `.new` → `index`
+    folder.rename(folder.with_name(folder.name + left))
+    assert not folder.exists()
+    idx = load_index(tmp_path)
+    assert folder.is_dir() and not folder.with_name(folder.name + left).exists()
+    assert idx is not None
+
+
+def test_incomplete_new_without_manifest_not_taken_back(tmp_path: Path) -> None:
+    from index.swap_recovery import recover_swap
+
+    folder = tmp_path / "index"
+    (tmp_path / "index.new").mkdir()
+    (tmp_path / "index.new" / "passages.jsonl").write_text("", encoding="utf-8")
+    assert recover_swap(folder) is False and not folder.exists()
