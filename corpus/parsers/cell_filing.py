@@ -154,7 +154,8 @@ def _rows_read(rows) -> int:
 
 def _better_rows(found, current) -> bool:
     """The cell reading's rows, where the layout parser's columns were evidently shifted."""
-    return len(found) * 5 >= len(current) * 3 and _rows_read(found) >= _rows_read(current) + max(2, len(current) // 2)
+    got, have = _rows_read(found), _rows_read(current)
+    return got >= have + 2 and got >= have * 1.5
 
 
 def _mostly_empty(project: Project) -> bool:
