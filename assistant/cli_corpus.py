@@ -128,6 +128,34 @@ def corpus_remove(
         raise typer.Exit(1)
 
 
+@corpus_app.command("check")
+def corpus_check() -> None:
+    """列出语料库中无法读出的记录（如旧版本存入的超范围金额）；有则退出码为 1。"""
+    from assistant.home import open_store
+
+    with open_store() as store:
+        bad = store.bad_records()
+    for fid, path, why in bad:
+        typer.echo(f"  无法读出：{fid}  {path}（{why}）")
+    typer.echo(f"共 {len(bad)} 条无法读出的记录。" + ("用 jixiao corpus repair 清除，修正原文件后重新 ingest。" if bad else ""))
+    if bad:
+        raise typer.Exit(1)
+
+
+@corpus_app.command("repair")
+def corpus_repair() -> None:
+    """移除语料库中无法读出的记录（检索索引随之更新）；修正原文件后可重新 ingest。"""
+    from assistant.home import open_store
+
+    with open_store() as store:
+        removed = store.repair()
+    for fid, path, why in removed:
+        typer.echo(f"已移除：{fid}  {path}（{why}）")
+    if removed:
+        after_corpus_change()
+    typer.echo(f"共移除 {len(removed)} 条无法读出的记录。")
+
+
 @corpus_app.command("list")
 def corpus_list(
     kind: Optional[str] = typer.Option(None, help="target_table / self_evaluation / budget_disclosure"),

@@ -117,3 +117,25 @@ def test_disk_full_gives_one_chinese_line(tmp_path: Path) -> None:
             store.put(filing)
         assert "磁盘已满" in str(err.value) and "\n" not in str(err.value)
         assert store.stats()["filings"] == 0
+
+
+def test_corpus_check_and_repair_commands_list_and_remove_bad_rows(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import app  # registers every command
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("JIXIAO_HOME", str(home))
+    with CorpusStore(home) as store:
+        fid = store.put(parse_bytes(SEED.read_bytes(), str(SEED)))
+    db = sqlite3.connect(home / "corpus.sqlite3")
+    db.execute("UPDATE filings SET record = json_set(record, '$.year', 'x') WHERE id = ?", (fid,))
+    db.commit()
+    db.close()
+    runner = CliRunner()
+    r = runner.invoke(app, ["corpus", "check"])
+    assert r.exit_code == 1 and fid in r.output and "year" in r.output, r.output
+    r = runner.invoke(app, ["corpus", "repair"])
+    assert r.exit_code == 0 and "共移除 1 条" in r.output, r.output
+    r = runner.invoke(app, ["corpus", "check"])
+    assert r.exit_code == 0 and "共 0 条" in r.output
