@@ -50,6 +50,7 @@ _ROLE_WORDS = [
 _TAIL_VALUE = re.compile(
     r"((?:>=|<=|≥|≤|>|<|=)?\s*\d+(?:\.\d+)?\s*(?:%|‰|[个家人次项份件台套座所户元万公里米亩吨天日场批辆名]{1,3})?)$"
 )
+_EXPLANATION = re.compile(r"^(.{4,}?)((?:反映|用于反映|考察|衡量)[\u4e00-\u9fff].{4,})$")
 _DATE_LIKE = re.compile(r"(?:19|20)\d{2}\s*[.\-/年]\s*\d{1,2}(?!\d)")
 _GRADES = ("优秀", "良好", "合格", "不合格", "优", "良", "中", "差", "较差")
 
@@ -555,7 +556,11 @@ def _join_target(values: dict[str, str]) -> str:
 
 def _make_indicator(level1: str, level2: str, category, subcategory, name: str,
                     assigned: list[tuple[str, str]], span_cells: list[Cell]) -> Optional[Indicator]:
-    name = clean_name(name).lstrip("★☆*·")
+    name = clean_name(name).lstrip("☆*·")
+    explained = _EXPLANATION.match(name)
+    description = None
+    if explained:
+        name, description = explained.group(1), explained.group(2)  # 指标解释 run into the name
     if not name or len(name) > 80:
         return None
     by_role: dict[str, str] = {}
@@ -569,6 +574,10 @@ def _make_indicator(level1: str, level2: str, category, subcategory, name: str,
         value = high = unit = None  # '2023.07-2024.01', '2021年12月31日前': a date or period, not a number
     if value is not None and unit is None and by_role.get("unit") and not _COMPARATOR_ONLY.match(by_role["unit"]):
         unit = by_role["unit"]
+    if value is not None and unit is None:
+        named = re.search(r"[（(]([^（()）]{1,6})[)）]$", name)
+        if named and (named.group(1) in ("%", "‰") or _UNIT_ONLY.match(named.group(1))):
+            unit = named.group(1)  # '开展修复工程（个）' with a bare number as its value
     actual = by_role.get("actual") or None
     ind = Indicator(
         level1=level1,
@@ -589,6 +598,8 @@ def _make_indicator(level1: str, level2: str, category, subcategory, name: str,
     )
     if by_role.get("deviation"):
         ind.deviation = by_role["deviation"]
+    if description:
+        ind.description = description
     if value is not None and 20000 <= value <= 80000 and not unit and "时效" in (level2 or "") + name:
         ind.date_serial_suspect = True  # an Excel date serial (44561 = 2021-12-31), not a number
     return ind
