@@ -237,3 +237,31 @@ def test_llm_option_is_off_without_a_service(app_home, monkeypatch):
     monkeypatch.setenv("JIXIAO_LLM_MODEL", "<b>m</b>")
     ok, note = llm_view(app_home)
     assert ok and "&lt;b&gt;m&lt;/b&gt;" in note and "<b>m</b>" not in note
+
+
+def test_check_upload_severity_filter_and_folds(app_home):
+    """Seed 000 has errors, warnings and hints: the level filter drops the lower ones, groups are folds."""
+    from ui.app import check_upload
+
+    full = check_upload(app_home, str(SEED_000))
+    errors_only = check_upload(app_home, str(SEED_000), "仅错误")
+    assert "[提示]" in full and "[警告]" in full
+    assert "[错误]" in errors_only and "[警告]" not in errors_only and "[提示]" not in errors_only
+    assert len(errors_only) < len(full) / 5
+    assert '<details class="jx-sevgroup" open>' in full  # errors open
+    assert '<details class="jx-sevgroup">' in full  # warnings and hints folded
+    from assistant.checks import rule_infos
+
+    codes = {i.code for i in rule_infos()}
+    shown = set(re.findall(r"[A-Z][A-Z0-9_]{3,}", re.sub(r"<[^>]+>", "", full)))
+    assert not shown & codes, f"English rule codes shown: {shown & codes}"
+
+
+def test_search_results_keep_jargon_in_a_fold(app_home):
+    from ui.app import search_results
+
+    html, _ = search_results(app_home, "起重机械 检查次数")
+    visible = re.sub(r"<details.*?</details>", "", html, flags=re.S)
+    assert "分词" not in html and "融合 0." not in html
+    assert "检索词被切成" not in visible and "综合排序分" not in visible
+    assert "检索词被切成" in html

@@ -135,7 +135,9 @@ def search_results(
     parts = [_notice(n) for n in resp.notices]
     mode = "关键词 + 语义（融合）" if resp.semantic_enabled else "仅关键词"
     parts.append(f'<div class="jx-prov">检索方式：{esc(mode)}；符合筛选条件的段落 {resp.candidates} 个，'
-                 f'显示前 {len(resp.hits)} 条。分词：{esc(" / ".join(resp.tokens))}</div>')
+                 f'显示前 {len(resp.hits)} 条。</div>'
+                 f'<details class="jx-fold"><summary>检索词是怎样切分的</summary>'
+                 f'<div class="jx-prov">检索词被切成这些词逐一匹配：{esc("、".join(resp.tokens))}</div></details>')
     if not resp.hits:
         parts.append(_notice("没有找到匹配的段落。可以换个说法，或放宽筛选条件。"))
     picks: list[tuple[str, str]] = []
@@ -158,7 +160,9 @@ def search_results(
             f'<div class="jx-prov">出处：{esc(p.unit or "—")} · {esc(p.year or "—")}年 · 项目“{esc(p.project or "—")}” · '
             f'{esc(KIND_ZH.get(p.filing_kind, p.filing_kind))} · 文件 {esc(Path(p.path).name)}（编号 {esc(p.filing_id)}）'
             f' · {esc(where or "位置未知")}</div>'
-            f'<div class="jx-score">得分：融合 {hit.score:.4f}；关键词 {esc(lex)}；语义 {esc(sem)}</div>{usage}</div>'
+            f'<details class="jx-fold"><summary>为什么排在这里</summary><div class="jx-score">'
+            f'综合排序分 {hit.score:.4f}（关键词与语义两路名次合并而成，只用于比较先后）；'
+            f'关键词匹配 {esc(lex)}；语义相近 {esc(sem)}</div></details>{usage}</div>'
         )
         picks.append((f"[{hit.rank}] {Path(p.path).name} {where}", f"{p.filing_id}:{p.line_start or ''}"))
     return "\n".join(parts), picks
@@ -201,8 +205,14 @@ def source_view(home: Path, filing_id: str, line: Optional[float] = None) -> str
 # --- 检查 ---------------------------------------------------------------------------------
 
 
-def check_upload(home: Path, file: Optional[str]) -> str:
-    """Findings on an uploaded filing, grouped by project and severity, with rule help and examples."""
+SEV_FILTER = {"全部": ("error", "warn", "info"), "错误和警告": ("error", "warn"), "仅错误": ("error",)}
+
+
+def check_upload(home: Path, file: Optional[str], level: str = "全部") -> str:
+    """Findings on an uploaded filing, grouped by project and severity, with rule help and examples.
+
+    Groups are folds (errors open, warnings and hints closed) and `level` hides the lower severities,
+    so a long filing's findings do not run to thousands of pixels."""
     from assistant.app_service import UploadRefused, example_for, parse_upload
     from assistant.checks.engine import check_filing
     from assistant.checks.registry import rule_infos
@@ -225,17 +235,21 @@ def check_upload(home: Path, file: Optional[str]) -> str:
            f'提示 {counts["info"]}）。</div>']
     if not findings:
         out.append(_notice("没有发现问题。"))
+    shown = SEV_FILTER.get(level, SEV_FILTER["全部"])
     groups: dict[str, list] = {}
     for f in findings:
+        if f.severity not in shown:
+            continue
         groups.setdefault(f.project or "（整份文件）", []).append(f)
     examples: dict[tuple[str, str], Optional[object]] = {}
     for project, fs in groups.items():
-        out.append(f"<h3>项目：{esc(project)}</h3>")
-        for sev in ("error", "warn", "info"):
+        out.append(f'<details class="jx-proj" open><summary><b>项目：{esc(project)}</b>（{len(fs)} 条）</summary>')
+        for sev in shown:
             sel = [f for f in fs if f.severity == sev]
             if not sel:
                 continue
-            out.append(f'<h4 class="jx-sev-{sev}">{SEV_ZH[sev]}（{len(sel)}）</h4>')
+            out.append(f'<details class="jx-sevgroup"{" open" if sev == "error" else ""}>'
+                       f'<summary class="jx-sev-{sev}">{SEV_ZH[sev]}（{len(sel)}）</summary>')
             for f in sel:
                 info = infos.get(f.rule_id)
                 expl = f'<div class="jx-prov">规则说明：{esc(info.explanation)}</div>' if info else ""
@@ -254,8 +268,11 @@ def check_upload(home: Path, file: Optional[str]) -> str:
                     f' <span class="jx-sev-{sev}">[{SEV_ZH[sev]}]</span> · {esc(f.location)} {esc(f.where())}'
                     f'<div>{esc(f.message)}</div>'
                     + (f'<div class="jx-prov">原文：{esc(f.text)}</div>' if f.text else "")
-                    + expl + f'<div class="jx-prov">依据：{esc(f.basis_note)}</div>{ex_html}</div>'
+                    + '<details class="jx-fold"><summary>规则说明与依据</summary>'
+                    + expl + f'<div class="jx-prov">依据：{esc(f.basis_note)}</div></details>{ex_html}</div>'
                 )
+            out.append("</details>")
+        out.append("</details>")
     return "\n".join(out)
 
 
@@ -428,6 +445,7 @@ def build_app(home: Path):
                             "文件只在临时目录中解析，不会入库。")
                 upload = gr.File(label="上传文件", file_types=[".txt", ".docx", ".pdf", ".xlsx"], type="filepath",
                                  elem_id="jx-check-file")
+                check_level = gr.Radio(list(SEV_FILTER), value="全部", label="显示级别", elem_id="jx-check-level")
                 check_btn = gr.Button("检查", variant="primary", elem_id="jx-check-btn")
                 check_out = gr.HTML(elem_id="jx-check-out")
 
@@ -496,8 +514,12 @@ def build_app(home: Path):
         src_btn.click(partial(source_view, home), [src_id, src_line], [src_out])
         src_id.submit(partial(source_view, home), [src_id, src_line], [src_out])
 
-        check_btn.click(partial(check_upload, home), [upload], [check_out], concurrency_id="read", concurrency_limit=4)
-        upload.upload(partial(check_upload, home), [upload], [check_out], concurrency_id="read", concurrency_limit=4)
+        check_btn.click(partial(check_upload, home), [upload, check_level], [check_out], concurrency_id="read",
+                        concurrency_limit=4)
+        upload.upload(partial(check_upload, home), [upload, check_level], [check_out], concurrency_id="read",
+                      concurrency_limit=4)
+        check_level.change(partial(check_upload, home), [upload, check_level], [check_out], concurrency_id="read",
+                           concurrency_limit=4)
 
         def l2_for(a):
             opts = all_l2 if _opt(a) is None else cats.get(a, [])
@@ -518,8 +540,17 @@ def build_app(home: Path):
         def do_rebuild(sem, progress=gr.Progress()):
             return rebuild_index(home, sem, progress)
 
+        def refresh_filters():
+            """Filter choices read from the store now: a unit uploaded after start shows on the next load."""
+            fc = filter_choices(home)
+            return (gr.Dropdown(choices=[ANY] + fc["level1"]), gr.Dropdown(choices=[ANY] + fc["level2"]),
+                    gr.Dropdown(choices=[ANY] + [SECTION_ZH.get(x, x) for x in fc["section"]]),
+                    gr.Dropdown(choices=[ANY] + fc["unit"]))
+
+        filter_outputs = [l1, l2, sec, unit]
+        demo.load(refresh_filters, None, filter_outputs)
         ingest_btn.click(do_ingest, [files], [ingest_out], concurrency_id="write", concurrency_limit=1).then(
-            refresh_corpus, None, corpus_outputs)
+            refresh_corpus, None, corpus_outputs).then(refresh_filters, None, filter_outputs)
         rebuild_btn.click(do_rebuild, [semantic], [idx_out], concurrency_id="write", concurrency_limit=1).then(
             refresh_corpus, None, corpus_outputs)
     return demo
