@@ -722,4 +722,7 @@ def read_form(rows: list[Row], self_evaluation: bool) -> CellForm:
     form.goals = read_goals(cells)
     form.indicators = read_indicators(cells, form.warnings)
     form.score, form.grade = read_evaluation(cells)
+    last = next((c.text.strip() for c in reversed(cells) if c.text.strip()), "")
+    if last and (classify_label(last)[0] or _any_label(last) or _is_name_header(last)):
+        form.warnings.append(f"文件在「{last[:20]}」处中断，其后的内容缺失，文件可能不完整")
     return form
