@@ -232,7 +232,7 @@ def score_all(directory: Path = EXPECTED_DIR, web: Path = WEB) -> list[DocScore]
 
 SHAPE_FAMILIES = (
     ("traditional-char", ("traditional",)),
-    ("interleaved extraction", ("interleaved", "out of order")),
+    ("interleaved extraction", ("interleaved", "out of order", "one line")),
     ("prose", ("prose", "one paragraph")),
     ("doc-site OCR chunks", ("doc-site", "ocr")),
     ("run together / separators removed", ("run together", "separators removed")),
