@@ -4,7 +4,8 @@ service, the fake one of tests/fake_openai_server.py, and its fallback; a self-e
 uploaded template and actuals typed into the table), screenshots.
 
 Skips (with the reason) when Gradio, Playwright or /usr/bin/chromium is missing.
-Screenshots of each tab are written to docs/screenshots/ for the README (viewport-sized, < 1 MB each).
+Screenshots of each tab go to a temporary folder (viewport-sized, < 1 MB each), never over the tracked
+README pictures; `python bench/screenshots.py` sets JIXIAO_SHOTS_DIR=docs/screenshots to refresh those.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,7 +28,7 @@ from tests.conftest import REPO, SEED_000
 from tests.llm_support import fake_llm_server
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = REPO / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("JIXIAO_SHOTS_DIR") or tempfile.mkdtemp(prefix="jixiao_shots_"))
 MAX_SHOT_BYTES = 1_000_000
 TWO_PROJECTS = REPO / "corpus" / "sample" / "tt_sh_2019_pdf_two_projects.txt"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -108,7 +110,7 @@ def _tab(page, name: str) -> None:
 
 
 def _shot(page, name: str, at=None) -> None:
-    """A viewport screenshot (scrolled to `at` first) into docs/screenshots, kept under 1 MB."""
+    """A viewport screenshot (scrolled to `at` first) into SHOTS, kept under 1 MB."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     if at is not None:
         at.scroll_into_view_if_needed()
