@@ -66,7 +66,7 @@ def extract_json(content: str) -> dict:
     for m in re.finditer(r"\{", text):
         try:
             obj, _ = decoder.raw_decode(text, m.start())
-        except ValueError:
+        except (ValueError, RecursionError):  # `[` × 200k nests past the stack: not an answer
             continue
         if isinstance(obj, dict):
             if "text" in obj:

@@ -4,6 +4,7 @@ failures turned into `LLMError`s. httpx is imported only when a request is made.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any, Optional
@@ -26,18 +27,47 @@ class ChatReply(BaseModel):
     latency_s: float = 0.0
 
 
-def _post(config: LLMConfig, payload: dict) -> tuple[Any, float]:
-    """(response, seconds the request took)."""
+MAX_ANSWER_BYTES = 4 * 2**20
+"""The most an answer may be, decompressed (why: a 300 MB or gzip-bomb answer must not fill memory)."""
+
+
+class _Response:
+    """Status and body of a response read under the size cap and the total deadline."""
+
+    def __init__(self, status_code: int, body: bytes) -> None:
+        self.status_code = status_code
+        self.body = body
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except RecursionError:  # `[` × 200k: refused, not a crash
+            raise ValueError("JSON 嵌套过深") from None
+
+
+def _post(config: LLMConfig, payload: dict) -> tuple[_Response, float]:
+    """(response, seconds the request took). `timeout_s` bounds the whole request, not each read,
+    so a server dripping a byte every 2 s cannot stretch one answer past it."""
     import httpx
 
     headers = {"Content-Type": "application/json"}
     if config.api_key is not None:
         headers["Authorization"] = f"Bearer {config.api_key.get_secret_value()}"
+    start = time.monotonic()
+    deadline = start + config.timeout_s
     try:
         with httpx.Client(timeout=httpx.Timeout(config.timeout_s)) as client:
-            start = time.monotonic()
-            resp = client.post(config.endpoint, json=payload, headers=headers)
-            return resp, time.monotonic() - start
+            with client.stream("POST", config.endpoint, json=payload, headers=headers) as resp:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in resp.iter_bytes():  # decoded: the cap holds for compressed answers too
+                    size += len(chunk)
+                    if size > MAX_ANSWER_BYTES:
+                        raise LLMMalformed(f"回答超过 {MAX_ANSWER_BYTES // 2**20} MiB 上限，已放弃")
+                    if time.monotonic() > deadline:
+                        raise LLMTimeout(f"超时（{config.timeout_s:g} 秒）")
+                    chunks.append(chunk)
+                return _Response(resp.status_code, b"".join(chunks)), time.monotonic() - start
     except httpx.TimeoutException as exc:
         raise LLMTimeout(f"超时（{config.timeout_s:g} 秒）") from exc
     except httpx.HTTPError as exc:
