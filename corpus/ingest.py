@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from corpus.errors import NotAFiling, ParseError
 from corpus.parse import parse_bytes
 from corpus.readers import SUPPORTED_SUFFIXES
+from corpus.readers.base import file_kind
 from corpus.readers.base import MAX_FILE_BYTES
 from corpus.store import CorpusStore, InvalidRecord
 
@@ -60,8 +62,15 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[s
             problems.append((str(p), "路径不存在"))
         elif p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and not child.is_symlink() and not child.name.startswith("."):
+                if child.name.startswith(".") or child.is_dir():
+                    continue
+                mode = child.lstat().st_mode
+                if stat.S_ISREG(mode):
                     files.append(child)
+                else:  # symlinks, FIFOs, devices: reported, not followed or opened
+                    problems.append((str(child), f"不是普通文件（{file_kind(mode)}），已跳过"))
+        elif not stat.S_ISREG(p.stat().st_mode):
+            problems.append((str(p), f"不是普通文件（{file_kind(p.stat().st_mode)}），已拒绝"))
         else:
             files.append(p)
     return files, problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 from typing import Optional
 
@@ -11,7 +12,7 @@ from corpus.kind import detect_kind
 from corpus.models import Filing, SourceInfo
 from corpus.normalize import compact, find_year
 from corpus.readers import read_bytes
-from corpus.readers.base import MAX_FILE_BYTES, ExtractedText
+from corpus.readers.base import MAX_FILE_BYTES, ExtractedText, file_kind
 
 PARSER_VERSION = "1"
 
@@ -20,7 +21,10 @@ def parse_file(path: str | Path) -> Filing:
     """Read and parse one file. Raises a `ParseError` subclass naming the file."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO blocks forever, a device reads without end
+            raise ParseError(str(p), f"不是普通文件（{file_kind(st.st_mode)}），已拒绝")
+        size = st.st_size
         if size > MAX_FILE_BYTES:
             from corpus.errors import TooLarge
 

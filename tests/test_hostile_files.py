@@ -373,3 +373,52 @@ def test_cli_paths_with_dotdot_are_resolved_and_reported_resolved(tmp_path, monk
     assert res.exit_code == 0 and res.output.startswith(f"{tmp_path / 'a' / 'f.txt'}：")
     res = runner.invoke(app, ["parse", "bad\x1bname.txt"])
     assert res.exit_code == 2 and "控制字符" in res.output and "\x1b" not in res.output
+
+
+# --- issue 14: non-regular files and control characters ----------------------------------------------
+
+
+def test_fifo_named_txt_is_refused_not_hung(tmp_path):
+    """Finding: a FIFO named x.txt hung ingest/parse/check (open() blocks for a writer)."""
+    import os
+
+    from corpus.errors import ParseError
+    from corpus.ingest import collect_files
+    from corpus.parse import parse_file
+
+    fifo = tmp_path / "x.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ParseError, match="命名管道"):
+        parse_file(fifo)
+    files, problems = collect_files([tmp_path])
+    assert files == []
+    assert [(Path(p).name, "命名管道" in r) for p, r in problems] == [("x.txt", True)]
+
+
+def test_char_device_is_refused_before_reading():
+    """Finding: a character device (/dev/zero as a filing) read 4.5 GB before the size check."""
+    from corpus.errors import ParseError
+    from corpus.parse import parse_file
+
+    with pytest.raises(ParseError, match="字符设备"):
+        parse_file("/dev/zero")
+
+
+def test_symlink_in_a_folder_is_reported_one_line(tmp_path):
+    from corpus.ingest import collect_files
+
+    (tmp_path / "real.txt").write_bytes(SEED_000.read_bytes())
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    files, problems = collect_files([tmp_path])
+    assert [f.name for f in files] == ["real.txt"]
+    assert [(Path(p).name, "符号链接" in r) for p, r in problems] == [("link.txt", True)]
+
+
+def test_control_characters_are_stripped_from_reader_output():
+    """Finding: control characters in a filing crashed `--out x.docx` (lxml ValueError)."""
+    from corpus.readers import read_bytes
+
+    data = SEED_000.read_bytes().decode("utf-8").replace("项目名称", "项目\x01名\x0b称", 1).encode("utf-8")
+    doc = read_bytes(data, "ctl.txt")
+    assert "项目名称" in doc.text
+    assert not any(ord(c) < 32 and c not in "\t\n\r" for c in doc.text)

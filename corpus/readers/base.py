@@ -49,8 +49,36 @@ class ExtractedText:
     ) -> None:
         """Append a line; `no` defaults to the next line number."""
         no = no or (self.lines[-1].no_end + 1 if self.lines else 1)
+        text = strip_control(text)
+        if cells is not None:
+            cells = [strip_control(c) for c in cells]
         self.lines.append(Line(text=text, no=no, page=page, cells=cells, no_end=no_end or no))
 
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+
+def file_kind(mode: int) -> str:
+    """A Chinese name for what a non-regular path is, for the refusal message."""
+    import stat
+
+    for test, name in ((stat.S_ISLNK, "符号链接"), (stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISCHR, "字符设备"),
+                       (stat.S_ISBLK, "块设备"), (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹")):
+        if test(mode):
+            return name
+    return "特殊文件"
+
+
+_XML_ILLEGAL = None
+
+
+def strip_control(text: str) -> str:
+    """Drop characters XML 1.0 forbids (C0 controls except tab/newline/CR, U+FFFE/FFFF, lone
+    surrogates): lxml/python-docx raise ValueError on them when a filing is exported."""
+    global _XML_ILLEGAL
+    if _XML_ILLEGAL is None:
+        import re
+
+        _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+    return _XML_ILLEGAL.sub("", text)
