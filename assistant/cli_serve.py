@@ -110,9 +110,14 @@ def serve(
         hide_api(demo)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(f"数据目录：{h}；准备用时 {time.perf_counter() - t0:.1f} 秒。")
+    from assistant import search_service as svc
+
+    st = svc.status(h)
+    typer.echo("检索方式：关键词 + 语义" if st.semantic_enabled else
+               f"检索方式：仅关键词（{svc.semantic_off_message(st.semantic_reason, in_search=False)}）")
     typer.echo(f"正在启动：http://{shown}:{port}（按 Ctrl+C 停止）")
     demo.launch(
         server_name=host, server_port=port, auth=creds or None, auth_message="请输入 jixiao 的用户名和密码",
-        max_file_size=MAX_FILE_SIZE, allowed_paths=[], show_error=False, quiet=False, share=False,
+        max_file_size=MAX_FILE_SIZE, allowed_paths=[], show_error=False, quiet=True, share=False,
         css=CSS, footer_links=[], ssr_mode=False,
     )

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import tempfile
 
+import pytest
+
 from tests.conftest import REPO, SEED_000
 
 
@@ -69,3 +71,38 @@ def test_basis_note_does_not_repeat_itself():
         assert "惯例（非成文规定）（实际填报中观察到的惯例" not in note, note
         if re.search(r"\bS\d+", i.source):
             assert "docs/rules.md" in note
+
+
+@pytest.mark.slow
+def test_serve_start_output_is_quiet_and_says_search_mode(tmp_path):
+    """`jixiao serve` says whether semantic search is on and prints no Gradio share-link advice."""
+    pytest.importorskip("gradio")
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    env = dict(os.environ, JIXIAO_HOME=str(tmp_path / "home"), GRADIO_ANALYTICS_ENABLED="False")
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=REPO,
+                                env=env, stdout=fh, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            time.sleep(1)
+        finally:
+            proc.terminate()
+            proc.wait(20)
+    out = log.read_text()
+    assert "检索方式：" in out, out
+    assert "share=True" not in out and "public link" not in out, out
+    assert "正在启动：http://127.0.0.1:" in out
