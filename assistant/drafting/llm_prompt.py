@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Optional, Sequence
 
 from assistant.drafting.new_project import SECTIONS
@@ -24,7 +25,11 @@ _FENCE_RUN = re.compile(r"[<＜﹤‹«]{2,}|[>＞﹥›»]{2,}")
 
 def fence_safe(text: Optional[str]) -> str:
     """Text that cannot open or close a `<<< … >>>` fence (runs of angle brackets become single ‹ ›)."""
-    text = _FENCE_RUN.sub(lambda m: "‹" if m.group()[0] in "<＜﹤‹«" else "›", text or "")
+    # normalise first: a zero-width or other format character between brackets must not let
+    # the brackets re-join into a fence after the substitution (issue 14)
+    # (not NFKC: the text keeps its full-width punctuation; look-alike brackets are in _FENCE_RUN)
+    text = "".join(ch for ch in (text or "") if unicodedata.category(ch) != "Cf")
+    text = _FENCE_RUN.sub(lambda m: "‹" if m.group()[0] in "<＜﹤‹«" else "›", strip_controls(text))
     return strip_controls(text)
 
 
