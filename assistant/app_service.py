@@ -35,6 +35,18 @@ class SetupReport:
     notices: list[str] = field(default_factory=list)
 
 
+# Chinese labels of a project's header keys (the parser's English keys never reach the screen)
+HEADER_ZH = {
+    "unit": "单位", "name": "项目名称", "category": "项目类别", "department": "主管部门", "implementer": "实施单位",
+    "manager": "项目负责人", "contact": "联系人", "phone": "联系电话", "period": "实施期", "start": "开始时间",
+    "end": "结束时间", "total": "资金总额", "current_year": "本年度资金", "performance_type": "绩效类型",
+    "government_purchase": "政府购买服务", "prior_year_budget": "上年预算", "prior_year_executed": "上年执行",
+    "staffing_authorized": "编制人数", "staffing_actual": "实有人数", "report_date": "填报日期", "score": "得分",
+    "grade": "等级", "evaluator_org": "评价机构", "method": "评价方法", "title": "标题", "duties": "职能",
+    "budget_plan": "预算安排", "legal_basis": "立项依据", "overview": "项目概况", "goals": "绩效目标",
+    "tasks": "年度任务", "measures": "保障措施", "necessity": "必要性", "plan": "实施计划", "achievements": "成效",
+}
+
 def ensure_ready(
     home: Path, sample: bool = True, say: Optional[Say] = None, progress: Optional[StageProgress] = None
 ) -> SetupReport:
@@ -339,7 +351,7 @@ def source_items(filing: Filing) -> list[SourceItem]:
         return (s.page, s.line_start, s.line_end) if s else (None, None, None)
 
     for p in filing.projects:
-        items.append(SourceItem("项目", p.name, p.name, "；".join(f"{k}：{v}" for k, v in p.header.items()), *span(p.span)))
+        items.append(SourceItem("项目", p.name, p.name, "；".join(f"{HEADER_ZH.get(k, k)}：{v}" for k, v in p.header.items()), *span(p.span)))
         for s in p.sections:
             items.append(SourceItem("栏目", p.name, s.title, s.text, *span(s.span)))
         for i, lb in enumerate(p.legal_bases, 1):

@@ -106,3 +106,19 @@ def test_serve_start_output_is_quiet_and_says_search_mode(tmp_path):
     assert "检索方式：" in out, out
     assert "share=True" not in out and "public link" not in out, out
     assert "正在启动：http://127.0.0.1:" in out
+
+
+def test_source_view_header_block_uses_chinese_labels():
+    """The 语料 page's project header line: 单位：… not unit：…"""
+    from assistant.app_service import HEADER_ZH, source_items
+    from corpus.parse import parse_file
+
+    filing = parse_file(SEED_000)
+    heads = [it for it in source_items(filing) if it.kind == "项目"]
+    assert heads
+    assert any(p.header for p in filing.projects)
+    for it in heads:
+        text = it.text
+        assert "单位：" in text or "项目名称：" in text or not text, text
+        for key in HEADER_ZH:
+            assert f"{key}：" not in text, text
