@@ -514,12 +514,12 @@ def build_app(home: Path):
         src_btn.click(partial(source_view, home), [src_id, src_line], [src_out])
         src_id.submit(partial(source_view, home), [src_id, src_line], [src_out])
 
-        check_btn.click(partial(check_upload, home), [upload, check_level], [check_out], concurrency_id="read",
-                        concurrency_limit=4)
-        upload.upload(partial(check_upload, home), [upload, check_level], [check_out], concurrency_id="read",
-                      concurrency_limit=4)
-        check_level.change(partial(check_upload, home), [upload, check_level], [check_out], concurrency_id="read",
-                           concurrency_limit=4)
+        check_btn.click(partial(check_upload, home), [upload, check_level], [check_out], concurrency_id="check",
+                        concurrency_limit=2)  # own queue: a heavy check never blocks search (issue 14)
+        upload.upload(partial(check_upload, home), [upload, check_level], [check_out], concurrency_id="check",
+                      concurrency_limit=2)
+        check_level.change(partial(check_upload, home), [upload, check_level], [check_out], concurrency_id="check",
+                           concurrency_limit=2)
 
         def l2_for(a):
             opts = all_l2 if _opt(a) is None else cats.get(a, [])
