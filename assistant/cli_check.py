@@ -103,13 +103,13 @@ def _check_corpus(rules: Optional[list[str]], min_severity: Optional[str], as_js
 def rules_cmd(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """列出全部检查规则、默认严重程度和依据来源。"""
     from assistant.checks import rule_infos
-    from assistant.checks.model import BASIS_ZH, severity_label
+    from assistant.checks.model import BASIS_ZH, TAG_ZH, severity_label
 
     infos = rule_infos()
     if as_json:
         typer.echo(json.dumps([i.model_dump() for i in infos], ensure_ascii=False, indent=2))
         return
     for i in infos:
-        typer.echo(f"{i.id} {i.name} {severity_label(i.severity)} {BASIS_ZH[i.basis]}/{i.source_tag}")
+        typer.echo(f"{i.id} {i.name} {severity_label(i.severity)} {BASIS_ZH[i.basis]}（{TAG_ZH[i.source_tag]}）")
         typer.echo(f"    {i.explanation}")
         typer.echo(f"    来源：{i.source}")
