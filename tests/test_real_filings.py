@@ -9,7 +9,7 @@ from tests.real_scorecard import (
     BUDGET_KEYS, EXPECTED_DIR, INDICATOR_FIELDS, load_expectations, score_document,
 )
 
-MIN_ACCURACY = 0.0  # raised by the parser engineer to the figure reached
+MIN_ACCURACY = 0.60  # the figure reached (bench/real_filings.py); raise it as the parser improves
 
 WEB = SHARED / "real" / "web"
 KINDS = {"target_table", "self_evaluation", "budget_disclosure"}
@@ -59,7 +59,6 @@ def test_expectation_schema(exp):
                 assert isinstance(row[key], (int, float))
 
 
-@pytest.mark.xfail(strict=False, reason="parser rewrite in progress")
 def test_no_document_refused(scores):
     refused = [f"{s.file}: {s.error}" for s in scores if s.refused]
     assert not refused, "refused: " + "; ".join(refused)
@@ -72,7 +71,6 @@ def test_overall_accuracy(scores):
     assert right / total >= MIN_ACCURACY, f"accuracy {right}/{total}"
 
 
-@pytest.mark.xfail(strict=False, reason="parser rewrite in progress")
 def test_partial_documents_warn(scores):
     silent = [s.file for s in scores if not s.complete and not s.refused and not s.warnings]
     assert not silent, "partial without a warning: " + ", ".join(silent)

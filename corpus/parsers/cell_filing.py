@@ -80,6 +80,8 @@ def fill_gaps(filing: Filing, form: CellForm, truncated: bool) -> Filing:
     for w in form.warnings:
         if w not in filing.warnings:
             filing.warnings.append(w)
+    if project.indicators:  # the cell reading found the table the layout parser missed
+        filing.warnings = [w for w in filing.warnings if not w.endswith("没有找到绩效指标表")]
     _partial_warnings(filing, project, truncated)
     return filing
 
@@ -147,9 +149,19 @@ def _fill_project(project: Project, form: CellForm, only_missing: bool = False) 
 
 
 def _rows_read(rows) -> int:
-    """Rows whose target reads as a target (a comparator or a unit, not a stray weight),
-    plus rows that carry their level-1 heading."""
-    return sum(1 for r in rows if r.raw_value and (r.comparator or r.unit)) + sum(1 for r in rows if r.level1)
+    """Rows that read as an indicator: a name that is not a value, a target that is one
+    (a number with a comparator or unit, or a short qualitative level), a level heading."""
+    from corpus.normalize import looks_like_value
+
+    good = 0
+    for r in rows:
+        raw = (r.raw_value or "").strip()
+        named = len(re.findall(r"[\u4e00-\u9fff]", r.name or "")) >= 2 and not looks_like_value(r.name or "")
+        numeric = bool(re.search(r"\d", raw)) and (r.comparator or r.unit) is not None
+        qualitative = bool(raw) and r.value is None and not looks_like_value(raw)
+        good += named and (numeric or qualitative)
+        good += named and bool(r.level1)
+    return good
 
 
 def _better_rows(found, current) -> bool:

@@ -380,6 +380,14 @@ def _read_roles(cells: list[Cell], start: int) -> tuple[list[str], int]:
         if re.fullmatch(r"\d+(?:\.\d+)?", c) and seen_name:
             i += 1  # a section weight printed between header cells
             continue
+        nxt = next((k for k in range(i + 1, min(i + 3, len(cells))) if cells[k].text.strip()), None)
+        if seen_name and nxt is not None and len(c) <= 4:
+            joined = c + normalize_label(cells[nxt].text)
+            role = _role_of_header(joined)
+            if role and len(joined) <= 10:
+                roles.append(role)  # a header cell wrapped over two lines ('年度' / '指标值')
+                i = nxt + 1
+                continue
         break
     if not roles:
         roles = ["target"]
@@ -708,6 +716,27 @@ def local_layout(cells: list[Cell], budget_points: dict[str, float]) -> Optional
     return None
 
 
+_FORM_END = ("总分", "综合得分", "合计", "填报人", "填表人", "评价人", "联系电话", "说明", "注:", "注：", "附件",
+             "盖章", "签字", "审核人", "负责人")
+
+
+def _has_form_end(cells: list[Cell]) -> bool:
+    """Whether the last part of an evaluation form holds what closes one (总分, 填报人, 说明…)."""
+    tail = cells[int(len(cells) * 0.8):]
+    return any(w in c.text for c in tail for w in _FORM_END)
+
+
+def _cut_label(text: str) -> bool:
+    """The text stops inside a label ('…174.78万元中央补' for 中央补助)."""
+    from corpus.labels import lexicon
+
+    t = re.sub(r"\s+", "", text)
+    if not t or t[-1] in "。！？；;.)）":
+        return False
+    labels = [lab for table in ("fields", "money", "goals", "evaluation") for lab in lexicon(table) if len(lab) >= 3]
+    return any(lab.startswith(t[-k:]) and lab != t[-k:] for k in range(2, 5) for lab in labels)
+
+
 def read_form(rows: list[Row], self_evaluation: bool) -> CellForm:
     """Everything the cells of a document hold, for the form parsers to use."""
     cells = flat_cells(rows)
@@ -722,7 +751,9 @@ def read_form(rows: list[Row], self_evaluation: bool) -> CellForm:
     form.goals = read_goals(cells)
     form.indicators = read_indicators(cells, form.warnings)
     form.score, form.grade = read_evaluation(cells)
+    if self_evaluation and form.indicators and not _has_form_end(cells):
+        form.warnings.append("没有找到表尾（总分、填报人或说明等），文件可能不完整")
     last = next((c.text.strip() for c in reversed(cells) if c.text.strip()), "")
-    if last and (classify_label(last)[0] or _any_label(last) or _is_name_header(last)):
+    if last and (classify_label(last)[0] or _any_label(last) or _is_name_header(last) or _cut_label(last)):
         form.warnings.append(f"文件在「{last[:20]}」处中断，其后的内容缺失，文件可能不完整")
     return form
