@@ -21,11 +21,11 @@ def test_empty_file(tmp_path):
 
 
 def test_unsupported_extension(tmp_path):
-    p = tmp_path / "form.doc"
+    p = tmp_path / "form.rtf"
     p.write_bytes(b"whatever")
     with pytest.raises(UnsupportedFormat) as err:
         parse_file(p)
-    assert "form.doc" in str(err.value) and ".doc" in str(err.value)
+    assert "form.rtf" in str(err.value) and ".rtf" in str(err.value)
 
 
 def test_not_a_filing():
