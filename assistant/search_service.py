@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -107,10 +108,11 @@ def _diff(indexed: dict[str, str], stored: dict[str, str]) -> tuple[list[str], l
 
 
 @contextmanager
-def writer_lock(home: Path) -> Iterator[None]:
+def writer_lock(home: Path, wait_s: Optional[float] = None) -> Iterator[None]:
     """One index writer at a time per home, across processes (an ingest in the terminal and
     an upload in the app): two writers would each swap in an index built from their own
     snapshot, or delete the folder the other is still writing. Readers never take it."""
+    wait_s = LOCK_WAIT_S if wait_s is None else wait_s
     path = Path(home) / WRITER_LOCK
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as fh:
@@ -119,11 +121,44 @@ def writer_lock(home: Path) -> Iterator[None]:
         except ImportError:  # not POSIX: no lock between processes
             yield
             return
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        _acquire(fh, fcntl, path, wait_s)
         try:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+LOCK_WAIT_S = 600.0
+"""How long a writer waits for another before giving up (why: a stopped holder must not hang it)."""
+
+
+def _acquire(fh, fcntl, path: Path, wait_s: float) -> None:
+    """Take the lock; while another holds it say who and since when (once), give up after `wait_s`."""
+    import os
+    import sys
+
+    deadline = time.monotonic() + wait_s
+    told = False
+    while True:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read(200).decode("utf-8", "replace").strip() or "未知进程"
+            if not told:
+                print(f"检索索引正被另一个进程更新（{holder}），等待其结束（最多 {wait_s:g} 秒）……", file=sys.stderr)
+                told = True
+            if time.monotonic() > deadline:
+                from corpus.errors import StoreError
+
+                raise StoreError(f"等待 {wait_s:g} 秒后索引锁 {path} 仍被占用（{holder}）：该进程可能已停止，"
+                                 "请确认后结束它再重试；语料库已写入，可稍后运行 jixiao index update") from None
+            time.sleep(0.5)
+    fh.seek(0)
+    fh.truncate()
+    fh.write(f"进程 {os.getpid()}，自 {time.strftime('%H:%M:%S')} 起".encode())
+    fh.flush()
 
 
 def build(

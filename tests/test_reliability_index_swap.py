@@ -39,3 +39,25 @@ def test_incomplete_new_without_manifest_not_taken_back(tmp_path: Path) -> None:
     (tmp_path / "index.new").mkdir()
     (tmp_path / "index.new" / "passages.jsonl").write_text("", encoding="utf-8")
     assert recover_swap(folder) is False and not folder.exists()
+
+
+def test_stopped_lock_holder_is_named_and_wait_is_bounded(tmp_path: Path, capsys) -> None:
+    import fcntl
+    import time
+
+    from assistant.search_service import writer_lock
+    from corpus.errors import StoreError
+
+    with writer_lock(tmp_path):
+        pass  # leaves the holder line behind, as a holder that was stopped would
+    with open(tmp_path / "index.lock", "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # another open file: conflicts like another process
+        start = time.monotonic()
+        with pytest.raises(StoreError, match="仍被占用"):
+            with writer_lock(tmp_path, wait_s=1):
+                pass
+        assert time.monotonic() - start < 3
+    err = capsys.readouterr().err
+    assert "正被另一个进程更新" in err and "进程" in err
+    with writer_lock(tmp_path, wait_s=1):
+        pass  # free again
