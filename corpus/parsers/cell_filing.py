@@ -159,8 +159,8 @@ def _rows_read(rows) -> int:
         named = len(re.findall(r"[\u4e00-\u9fff]", r.name or "")) >= 2 and not looks_like_value(r.name or "")
         numeric = bool(re.search(r"\d", raw)) and (r.comparator or r.unit) is not None
         qualitative = bool(raw) and r.value is None and not looks_like_value(raw)
-        good += named and (numeric or qualitative)
-        good += named and bool(r.level1)
+        if named and (numeric or qualitative):
+            good += 2 if r.level1 else 1
     return good
 
 
