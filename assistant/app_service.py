@@ -15,9 +15,10 @@ from typing import Callable, Optional
 
 from assistant.checks.model import Finding
 from corpus.models import Filing, Indicator
+from corpus.readers import SUPPORTED_SUFFIXES
 
 MAX_UPLOAD_BYTES = 20 * 2**20
-UPLOAD_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx")
+UPLOAD_SUFFIXES = tuple(SUPPORTED_SUFFIXES)  # every format the parser reads
 
 Say = Callable[[str], None]
 StageProgress = Callable[[str, int, int], None]

@@ -31,7 +31,7 @@ class ParseError(CorpusError):
 
 
 class UnsupportedFormat(ParseError):
-    reason = "不支持的文件格式（支持 .txt .docx .pdf .xlsx .doc .xls .wps .et，以及 jixiao 导出的 .json）"
+    reason = "不支持的文件格式（支持 .txt .docx .pdf .xlsx .doc .xls .wps .et .html .htm，以及 jixiao 导出的 .json）"
 
 
 class EmptyFile(ParseError):

@@ -441,9 +441,9 @@ def build_app(home: Path):
                     open_src = gr.Button("在“语料”页查看原文", scale=1)
 
             with gr.Tab("检查", id="check"):
-                gr.Markdown("上传绩效目标表或自评报告（txt、docx、pdf、xlsx，20 MB 以内），按项目和严重程度列出问题。"
+                gr.Markdown("上传绩效目标表或自评报告（txt、docx、pdf、xlsx、doc、xls、wps、et、html，20 MB 以内），按项目和严重程度列出问题。"
                             "文件只在临时目录中解析，不会入库。")
-                upload = gr.File(label="上传文件", file_types=[".txt", ".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et"], type="filepath",
+                upload = gr.File(label="上传文件", file_types=[".txt", ".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et", ".html", ".htm"], type="filepath",
                                  elem_id="jx-check-file")
                 check_level = gr.Radio(list(SEV_FILTER), value="全部", label="显示级别", elem_id="jx-check-level")
                 check_btn = gr.Button("检查", variant="primary", elem_id="jx-check-btn")
@@ -462,7 +462,7 @@ def build_app(home: Path):
                     with gr.Column():
                         gr.Markdown("### 上传入库")
                         files = gr.File(label="选择文件（可多选）", file_count="multiple",
-                                        file_types=[".txt", ".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et"], type="filepath")
+                                        file_types=[".txt", ".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et", ".html", ".htm"], type="filepath")
                         ingest_btn = gr.Button("入库", variant="primary")
                         ingest_out = gr.HTML()
                     with gr.Column():

@@ -14,7 +14,7 @@ from corpus.readers.base import MAX_FILE_BYTES, ExtractedText, Line
 __all__ = ["ExtractedText", "Line", "SUPPORTED_SUFFIXES", "sniff_format", "read_bytes"]
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx",
-                      ".doc": "doc", ".xls": "xls", ".wps": "wps", ".et": "et"}
+                      ".doc": "doc", ".xls": "xls", ".wps": "wps", ".et": "et", ".html": "html", ".htm": "html"}
 
 
 def sniff_format(data: bytes) -> str:
@@ -40,7 +40,7 @@ def read_bytes(data: bytes, path: str) -> ExtractedText:
     if len(data) > MAX_FILE_BYTES:
         raise TooLarge(path, f"{len(data) // 2**20} MiB，超过 {MAX_FILE_BYTES // 2**20} MiB 上限")
     actual = sniff_format(data)
-    expected = {"txt": "text", "pdf": "pdf", "docx": "zip", "xlsx": "zip", "doc": "ole", "xls": "ole", "wps": "ole", "et": "ole"}[fmt]
+    expected = {"txt": "text", "html": "text", "pdf": "pdf", "docx": "zip", "xlsx": "zip", "doc": "ole", "xls": "ole", "wps": "ole", "et": "ole"}[fmt]
     if actual == "ole" and fmt in ("docx", "xlsx"):
         pass  # encrypted OOXML is an OLE container; the office reader says so
     elif actual != expected:
@@ -49,6 +49,10 @@ def read_bytes(data: bytes, path: str) -> ExtractedText:
         from corpus.readers.text import read_text
 
         return read_text(data, path)
+    if fmt == "html":
+        from corpus.readers.html import read_html
+
+        return read_html(data, path)
     if fmt in ("doc", "xls", "wps", "et"):
         from corpus.readers.legacy import read_legacy
 
