@@ -18,6 +18,7 @@ from typing import Literal, Optional, Protocol, Sequence
 
 from pydantic import BaseModel, Field
 
+from assistant.checks.model import severity_label
 from assistant.drafting.models import Draft
 from assistant.drafting.text import money, number
 
@@ -101,6 +102,7 @@ def render_report(draft: Draft, title: str) -> str:
 
     text = environment().get_template("draft_report.txt.j2").render(
         draft=draft, title=title, money=shown_amount, cite=cite, executed=executed, count=lambda s: counts[s],
+        sev=severity_label,
     )
     return text.rstrip() + "\n"
 
@@ -109,5 +111,5 @@ def render_self_evaluation_report(draft: Draft, title: str) -> str:
     """The Chinese text summary the CLI prints for a self-evaluation draft (`prompts/self_eval_report.txt.j2`)."""
     counts = Counter(f.severity for f in draft.findings)
     text = render_template("self_eval_report.txt.j2", draft=draft, title=title, num=number, money=money,
-                           count=lambda s: counts[s])
+                           count=lambda s: counts[s], sev=severity_label)
     return text + "\n"
