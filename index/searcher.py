@@ -128,6 +128,7 @@ class SearchResponse(BaseModel):
     candidates: int = Field(description="passages that pass the filters")
     hits: list[SearchHit] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
+    unmatched: list[str] = Field(default_factory=list, description="query words found in no passage")
 
 
 class UpdateReport(BaseModel):
@@ -589,7 +590,12 @@ class SearchIndex:
             ))
         if candidates and not hits:
             notices.append("没有找到匹配的段落：检索词在语料中没有出现。可换个说法，或去掉部分筛选条件")
+        vocab = self.lexical.bm25.vocab_dict
+        unmatched = list(dict.fromkeys(t for t in tokens if t not in vocab))
+        if unmatched and hits:
+            notices.append(f"以下检索词在语料中没有出现：{'、'.join(unmatched)}")
         return SearchResponse(
             query=query, tokens=tokens + [w for g in self.tokenizer.expansions(tokens) for w in g], mode=mode, semantic_enabled=self.vectors is not None,
             model_id=self.manifest.semantic.model_id, candidates=candidates, hits=hits, notices=notices,
+            unmatched=unmatched,
         )

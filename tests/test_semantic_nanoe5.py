@@ -51,3 +51,17 @@ def test_index_semantic_scores_equal_numpy(tmp_path):
     assert np.allclose(got, sims, atol=1e-5)
     if texts:  # stored vectors are the passage encodings of the row texts
         assert np.allclose(mat[0], emb.embed_documents([texts[0]])[0], atol=1e-5)
+
+
+def test_query_words_that_match_nothing_are_named(tmp_path):
+    from tests.index_support import HashEmbedder
+
+    filing = seed_filing()
+    fid, f = filing
+    folder = tmp_path / "index"
+    build_index(folder, [filing], {fid: f.source.sha256}, HashEmbedder())
+    idx = SearchIndex.load(folder)
+    known = idx.tokenizer.tokenize(idx.rows[0]["text"])[0]  # a word the filing really uses
+    resp = idx.search(f"{known} 量子纠缠", mode="lexical")
+    assert resp.hits and "量子" in resp.unmatched and known not in resp.unmatched
+    assert any("没有出现" in n and "量子" in n for n in resp.notices)
