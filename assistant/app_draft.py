@@ -463,7 +463,7 @@ def check_draft(draft: Draft) -> list[Finding]:
 
 
 def _section_of(f: Finding, p: Project) -> Optional[int]:
-    where = re.sub(r"^项目「.+?」", "", f.location or "")
+    where = re.sub(r"^项目「.+?」\s*·?\s*", "", f.location or "")
     for i, s in enumerate(p.sections):
         if where.startswith((f"栏目 {s.title}", s.title)):
             return i
