@@ -55,12 +55,7 @@ def _table_rows(table) -> list[list[str]]:
         col = 0
         cells = [c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
         for cell in cells:
-            while col in pending:
-                text, left = pending.pop(col)
-                row.append(text)
-                if left > 1:
-                    pending[col] = (text, left - 1)
-                col += 1
+            col = _fill_spanned(row, pending, col)
             text = _text(cell)
             colspan, rowspan = _span(cell.get("colspan")), _span(cell.get("rowspan"))
             for k in range(colspan):
@@ -68,14 +63,20 @@ def _table_rows(table) -> list[list[str]]:
                 if rowspan > 1:
                     pending[col + k] = (text, rowspan - 1)
             col += colspan
-        while col in pending:
-            text, left = pending.pop(col)
-            row.append(text)
-            if left > 1:
-                pending[col] = (text, left - 1)
-            col += 1
+        _fill_spanned(row, pending, col)
         grid.append(row)
     return grid
+
+
+def _fill_spanned(row: list[str], pending: dict[int, tuple[str, int]], col: int) -> int:
+    """Repeat cells spanning down from earlier rows into this row from `col` on; the next free column."""
+    while col in pending:
+        text, left = pending.pop(col)
+        row.append(text)
+        if left > 1:
+            pending[col] = (text, left - 1)
+        col += 1
+    return col
 
 
 def _owner_table(el):
