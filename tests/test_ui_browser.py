@@ -155,7 +155,7 @@ def test_check_in_browser(page):
     _tab(page, "检查")
     page.locator("#jx-check-file input[type=file]").set_input_files(str(SEED_000))
     out = page.locator("#jx-check-out")
-    out.get_by_text("C-02").first.wait_for()
+    out.get_by_text("C-02").first.wait_for(state="attached")  # warnings are folded; errors open
     assert "安全质量监督查处" in out.inner_text()
     _shot(page, "check.png")
 
@@ -244,7 +244,8 @@ def test_draft_new_project_with_precedents(page):
         expect(page.locator(f"#jx-sec-note-{i}")).to_contain_text("先例：")
         expect(page.locator(f"#jx-sec-note-{i}")).to_contain_text("（文件 ")
     assert page.locator("#jx-sec-0 textarea").input_value().startswith("委托第三方检测扬尘")  # the brief leads 项目概况
-    expect(_cell(page, 0, 7)).to_contain_text("（文件 ")
+    expect(_cell(page, 0, 7)).to_contain_text("填报人给出的预算")  # the writer's own budget leads the rows
+    expect(_cell(page, 1, 7)).to_contain_text("（文件 ")  # the rest cite their precedent
     expect(page.locator("#jx-sec-0")).to_be_visible()
     _shot(page, "draft_new.png", page.locator("#jx-draft-status"))
 
