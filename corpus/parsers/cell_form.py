@@ -197,13 +197,12 @@ def _percent_value(text: str) -> Optional[float]:
 _BUDGET_KEYS = ("total", "current_year", "executed", "execution_rate", "prior_year_budget", "prior_year_executed")
 
 
-def read_budget(cells: list[Cell], self_evaluation: bool) -> tuple[Budget, dict[str, float]]:
+def read_budget(cells: list[Cell]) -> tuple[Budget, dict[str, float]]:
     """Budget figures (yuan) and the money row's 分值/得分 (for self-evaluations)."""
     unit = _amount_unit(cells)
     budget = Budget()
     extras: dict[str, float] = {}
     columns: list[str] = []
-    used: set[int] = set()
     i = 0
     n = len(cells)
     while i < n:
@@ -222,13 +221,13 @@ def read_budget(cells: list[Cell], self_evaluation: bool) -> tuple[Budget, dict[
                     run.append(label_of(cells[j].text, "money"))
                 j += 1
             if len(run) >= 2 and not _money_value(cells[j].text if j < n else "", unit):
-                columns = [_column_key(k, self_evaluation) for k in run]
+                columns = list(run)
                 i = j
                 continue
             # label followed by its amount
             value_cell = next((c for c in cells[i + 1:i + 3] if c.text.strip()), None)
             if value_cell is not None:
-                target = _column_key(key, self_evaluation)
+                target = key
                 value = _percent_value(value_cell.text) if target == "execution_rate" else _money_value(value_cell.text, unit)
                 if value is not None and target in _BUDGET_KEYS and getattr(budget, target) is None:
                     setattr(budget, target, value)
@@ -248,11 +247,8 @@ def read_budget(cells: list[Cell], self_evaluation: bool) -> tuple[Budget, dict[
                 value = _money_value(values[0], unit)
                 if value is not None:
                     budget.sources.setdefault(key[4:], value)
-        used.add(i)
         i += 1
-    if budget.execution_rate is None and budget.executed and budget.current_year:
-        pass  # stated rates only; the checks compute their own
-    return budget, extras
+    return budget, extras  # stated rates only: the checks compute their own
 
 
 _TOTAL_ROWS = ("年度资金总额", "资金总额", "合计", "总计", "项目资金", "年度资金总额合计")
@@ -260,12 +256,6 @@ _TOTAL_ROWS = ("年度资金总额", "资金总额", "合计", "总计", "项目
 
 def is_total_row(text: str) -> bool:
     return normalize_label(text) in _TOTAL_ROWS
-
-
-def _column_key(key: str, self_evaluation: bool) -> str:
-    if self_evaluation and key == "total":
-        return "total"
-    return key
 
 
 def _row_values(cells: list[Cell], start: int, count: int) -> list[str]:
@@ -744,7 +734,7 @@ def read_form(rows: list[Row], self_evaluation: bool) -> CellForm:
     form.title = find_title(cells)
     form.year = find_form_year(cells, form.title)
     form.fields = read_fields(cells)
-    form.budget, form.budget_points = read_budget(cells, self_evaluation)
+    form.budget, form.budget_points = read_budget(cells)
     if self_evaluation and form.budget.execution_rate is None:
         form.budget.execution_rate = prose_execution_rate(cells)
     form.layout = local_layout(cells, form.budget_points) if self_evaluation else None
