@@ -84,6 +84,11 @@ def ingest(
         f"入库完成：新增 {len(report.parsed)}，替换 {len(report.replaced)}，重复跳过 {len(report.duplicates)}，"
         f"失败 {len(report.failed)}" + (f"，非支持格式跳过 {len(report.skipped)}" if report.skipped else "")
     )
+    if report.warned:
+        typer.echo(f"其中 {len(report.warned)} 份已入库但有提示（部分内容未读出或需核对）：")
+        for path, warnings in report.warned:
+            more = f"（另有 {len(warnings) - 1} 条，jixiao parse 查看）" if len(warnings) > 1 else ""
+            typer.echo(f"  提示：{path}：{warnings[0]}{more}")
     for path, reason in report.failed:
         typer.echo(f"  失败：{path}：{reason}", err=True)
     for path, reason in report.skipped:

@@ -50,6 +50,10 @@ class TooLarge(ParseError):
     reason = "文件超出解析限制"
 
 
+class ScannedWithoutOcr(ParseError):
+    """A PDF whose pages are pictures only, and no OCR engine is installed."""
+
+
 class NotAFiling(ParseError):
     reason = "不是绩效目标表、绩效自评报告或部门预算项目说明"
 

@@ -29,6 +29,7 @@ class IngestReport:
     duplicates: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not a filing format
+    warned: list[tuple[str, list[str]]] = field(default_factory=list)  # (path, warnings) stored, but partly read
 
     @property
     def ok(self) -> bool:
@@ -133,6 +134,8 @@ def _ingest_one(store: CorpusStore, path: Path, report: IngestReport) -> None:
         report.failed.append((shown, str(exc)))
         return
     (report.replaced if state == "changed" else report.parsed).append((shown, fid))
+    if filing.warnings:
+        report.warned.append((shown, list(filing.warnings)))
 
 
 def iter_reasons(report: IngestReport) -> Iterator[str]:

@@ -46,11 +46,13 @@ def parse_bytes(data: bytes, path: str) -> Filing:
         path=path, sha256=hashlib.sha256(data).hexdigest(), format=doc.format, size_bytes=len(data)
     )
     try:
-        return parse_document(doc, source)
+        filing = parse_document(doc, source)
     except ParseError:
         raise
     except RecursionError:
         raise ParseError(path, "结构嵌套过深") from None
+    filing.warnings[:0] = [w for w in doc.warnings if w not in filing.warnings]
+    return filing
 
 
 def parse_document(doc: ExtractedText, source: SourceInfo) -> Filing:
@@ -118,7 +120,7 @@ def _without_chrome(doc: ExtractedText) -> ExtractedText:
     kept = [l for l in doc.lines if not l.text.lstrip().startswith(("# SOURCE:", "# NOTE:")) and not is_chrome(l.text)]
     if len(kept) == len(doc.lines):
         return doc
-    return ExtractedText(format=doc.format, lines=kept, pages=doc.pages)
+    return ExtractedText(format=doc.format, lines=kept, pages=doc.pages, warnings=doc.warnings)
 
 
 def _kind_from_cells(rows) -> Optional[str]:

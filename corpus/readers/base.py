@@ -38,6 +38,7 @@ class ExtractedText:
     format: str
     lines: list[Line] = field(default_factory=list)
     pages: int = 0
+    warnings: list[str] = field(default_factory=list)  # what the reader could not read, for the filing
 
     def add(
         self,

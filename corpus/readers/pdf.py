@@ -18,6 +18,7 @@ from corpus.readers.base import (
     PARSE_SECONDS,
     ExtractedText,
 )
+from corpus.readers.ocr import MIN_TEXT_CHARS
 
 _STREAM = re.compile(rb"stream\r?\n")
 _CHUNK = 1 << 16
@@ -83,9 +84,14 @@ def read_pdf(data: bytes, path: str) -> ExtractedText:
             raise CorruptFile(path, "PDF 结构无法识别") from None
         raise CorruptFile(path, f"PDF 无法打开（{type(inner).__name__}）") from None
     try:
-        return _extract(pdf, path, started)
+        out, scanned = _extract(pdf, path, started)
     finally:
         _close_quietly(pdf)
+    if scanned:
+        from corpus.readers.pdf_scanned import read_scanned_pages
+
+        read_scanned_pages(data, path, out, scanned, started)
+    return out
 
 
 def _close_quietly(pdf: Any) -> None:
@@ -101,7 +107,8 @@ def _close_quietly(pdf: Any) -> None:
         pass
 
 
-def _extract(pdf: Any, path: str, started: float) -> ExtractedText:
+def _extract(pdf: Any, path: str, started: float) -> tuple[ExtractedText, list[int]]:
+    """The text layer's lines, and the pages that have none but a picture (scanned)."""
     from pdfminer.pdfpage import PDFPage
     from pdfplumber.page import Page
 
@@ -115,6 +122,7 @@ def _extract(pdf: Any, path: str, started: float) -> ExtractedText:
         raise TooLarge(path, f"超过 {MAX_PDF_PAGES} 页上限")
     out.pages = len(page_objs)
     doctop: float = 0
+    scanned: list[int] = []
     for page_no, page_obj in enumerate(page_objs, start=1):
         if time.monotonic() - started > PARSE_SECONDS:
             raise TooLarge(path, f"解析超过 {PARSE_SECONDS:.0f} 秒（在第 {page_no} 页）")
@@ -123,6 +131,8 @@ def _extract(pdf: Any, path: str, started: float) -> ExtractedText:
             page = Page(pdf, page_obj, page_number=page_no, initial_doctop=doctop)
             doctop += page.height
             text = page.extract_text() or ""
+            if len("".join(text.split())) < MIN_TEXT_CHARS and page.images:
+                scanned.append(page_no)
         except (ParseError, MemoryError):
             raise
         except Exception as exc:
@@ -134,4 +144,4 @@ def _extract(pdf: Any, path: str, started: float) -> ExtractedText:
             out.add(line.rstrip(), page=page_no)
         if len(out.lines) > MAX_LINES:
             raise TooLarge(path, f"超过 {MAX_LINES} 行")
-    return out
+    return out, scanned
