@@ -535,6 +535,7 @@ class SearchIndex:
         mode: Literal["hybrid", "lexical", "semantic"] = "hybrid",
         depth: Optional[int] = None,
         with_usage: bool = True,
+        fusion: Literal["auto", "equal"] = "auto",
     ) -> SearchResponse:
         """Rank passages for `query`. Semantic ranking needs `query_vector` (the query
         encoded by the index's model) and an index with vectors; otherwise lexical only."""
@@ -572,10 +573,11 @@ class SearchIndex:
             notices.append("没有符合这些筛选条件的段落，请放宽筛选条件")
         lex_rank = {int(r): i + 1 for i, r in enumerate(lex_rows)}
         sem_rank = {int(r): i + 1 for i, r in enumerate(sem_rows)}
+        weights = (1.0, 1.0)
         fused: dict[int, float] = {}
-        for ranks in (lex_rank, sem_rank):
+        for ranks, w in zip((lex_rank, sem_rank), weights):
             for r, rank in ranks.items():
-                fused[r] = fused.get(r, 0.0) + 1.0 / (RRF_K + rank)
+                fused[r] = fused.get(r, 0.0) + w / (RRF_K + rank)
         best = sorted(fused, key=lambda r: (-fused[r], min(lex_rank.get(r, 1 << 30), sem_rank.get(r, 1 << 30)), r))[:k]
         lex_score_of = dict(zip(lex_rows.tolist(), lex_scores.tolist()))
         sem_score_of = dict(zip(sem_rows.tolist(), sem_scores.tolist()))
