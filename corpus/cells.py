@@ -255,7 +255,9 @@ def build_rows(doc: ExtractedText) -> list[Row]:
         else:
             rows.append(Row(cells=_split_cells([Cell(text, line)])))
     close_pipe_row()
-    return rows
+    from corpus.wrapped_labels import join_wrapped_labels
+
+    return join_wrapped_labels(rows)
 
 
 def _split_cells(cells: list[Cell]) -> list[Cell]:

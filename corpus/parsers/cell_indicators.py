@@ -45,6 +45,8 @@ _TAIL_VALUE = re.compile(
     r"((?:>=|<=|≥|≤|>|<|=)?\s*\d+(?:\.\d+)?\s*(?:%|‰|[个家人次项份件台套座所户元万公里米亩吨天日场批辆名]{1,3})?)$"
 )
 _EXPLANATION = re.compile(r"^(.{4,}?)((?:反映|用于反映|考察|衡量)[\u4e00-\u9fff].{4,})$")
+_EMPTY_ROW = re.compile(r"^(?:指标\s*\d*\s*[：:]?|[…．.。]{2,}|—+|-{2,})$")
+_NUMBERED_NAME = re.compile(r"^指标\s*\d+\s*[：:.、]?\s*[\u4e00-\u9fff]")  # '指标2工程验收合格率' opens a row
 _DATE_LIKE = re.compile(r"(?:19|20)\d{2}\s*[.\-/年]\s*\d{1,2}(?!\d)")
 
 def _role_of_header(text: str) -> Optional[str]:
@@ -179,6 +181,9 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
             _fill_number(rows[-1], text, roles)
             i += 1
             continue
+        if _EMPTY_ROW.match(text):
+            i += 1  # a template row left blank ('指标2', '……')
+            continue
         levels, rest = _split_levels(text)
         for lab in levels:
             k, c = classify_label(lab)
@@ -208,7 +213,7 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
             if j >= n or (cell.row is not None and cells[j].row != cell.row):
                 break  # a marked table row ends here: its missing cells stay empty
             nxt = cells[j].text.strip().translate(SYMBOLS)
-            if nxt and (classify_label(nxt)[0] or is_table_end(nxt) or _split_levels(nxt)[0]):
+            if nxt and (classify_label(nxt)[0] or is_table_end(nxt) or _split_levels(nxt)[0] or _NUMBERED_NAME.match(nxt)):
                 break
             if role in ("weight", "score") and nxt and not looks_numeric(nxt) and not percent_value(nxt):
                 if looks_like_value(nxt) and pos + 1 < len(roles_here):

@@ -337,7 +337,22 @@ def _narrative(lines: list[Line]) -> list[Section]:
         current[2].append(text)
     if current:
         sections.append(_make_section(*current))
-    return sections
+    # a heading without text of its own stays when it opens a kept section (a parent
+    # heading); a run of short cells read as headings (a form one cell per line) goes
+    kept: list[Optional[Section]] = []
+    for section in reversed(sections):
+        heading = len(re.findall(r"[\u4e00-\u9fff]", section.title)) >= 4
+        if _is_prose(section.text) or (kept and heading and kept[-1] is not None):
+            kept.append(section)
+        else:
+            kept.append(None)
+    return [s for s in reversed(kept) if s is not None]
+
+
+def _is_prose(text: str) -> bool:
+    """Text a reader would call a paragraph, not a table's cells read as headings and values."""
+    t = re.sub(r"\s+", "", text)
+    return len(t) >= 30 or (len(t) >= 10 and bool(re.search(r"[，。；！？,;]", t)))
 
 
 def _make_section(title: str, lines: list[Line], paragraphs: list[str]) -> Section:
