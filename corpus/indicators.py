@@ -81,6 +81,8 @@ def classify_label(text: str) -> tuple[Optional[str], Optional[str]]:
         return "L1?", "成本"  # L1 in the 2021 layout, L2 under 产出 in older ones
     if base in LEVEL2:
         return "L2", LEVEL2[base]
+    if base.startswith("产出") and base[2:] in LEVEL2:  # '产出数量', '产出时效' (Shanxi)
+        return "L2", LEVEL2[base[2:]]
     return None, None
 
 

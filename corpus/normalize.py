@@ -25,6 +25,7 @@ _NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
 _VALUE_RE = re.compile(rf"^({_NUMBER})\s*(?:[~～\-—至到]\s*({_NUMBER}))?\s*(.*)$")
 
 
+_BOUND_SUFFIX = re.compile(r"(?:及以上|以上|及以下|以下|以内)$")
 _DATE_UNIT = re.compile(r"^(?:年|年度|月|月份|月底|月末|月中|日|号)(?:前|底|以前|之前|内|末)?$|^月.*前$")
 
 
@@ -63,6 +64,10 @@ def split_value(raw: str) -> tuple[Optional[str], Optional[float], Optional[floa
     number = float(m.group(1).replace(",", ""))
     high = float(m.group(2).replace(",", "")) if m.group(2) else None
     unit = m.group(3).strip() or None
+    bound = _BOUND_SUFFIX.search(unit) if unit else None
+    if unit and bound:  # '60%及以上' is '≥60%', '5天以内' is '≤5天'
+        comparator = comparator or ("≥" if "上" in bound.group(0) else "≤")
+        unit = unit[: bound.start()].strip() or None
     if unit and (len(unit) > 8 or re.search(r"\d", unit) or _DATE_UNIT.match(unit)):
         # '11月底前', '3月份~11月份': a date or period, not number + unit
         return comparator, None, None, None

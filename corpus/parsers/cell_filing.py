@@ -140,12 +140,36 @@ def _fill_project(project: Project, form: CellForm, only_missing: bool = False) 
         not project.indicators or _mostly_empty(project) or _better_rows(form.indicators, project.indicators)
     ):
         project.indicators = form.indicators
+    elif form.indicators:
+        _fill_indicator_fields(project.indicators, form.indicators)
     if not project.section("goals"):
         project.sections.extend(form.goals)
     if project.layout is None and form.layout:
         project.layout = form.layout
     if form.budget_points and not getattr(project.budget, "points", None):
         project.budget.points = dict(form.budget_points)  # the 预算执行 row's 分值/得分
+
+
+_ROW_FIELDS = ("actual", "weight", "score", "deviation")
+
+
+def _fill_indicator_fields(rows, found) -> None:
+    """Columns the layout parser left empty (实际完成值, 分值, 得分…) from the cell reading
+    of the same row, matched by name; a level left blank is taken too."""
+    by_name: dict[str, object] = {}
+    for r in found:
+        by_name.setdefault(re.sub(r"\s+", "", r.name), r)
+    for row in rows:
+        match = by_name.get(re.sub(r"\s+", "", row.name))
+        if match is None or (row.raw_value and match.raw_value and re.sub(r"\s+", "", row.raw_value) != match.raw_value):
+            continue
+        for key in _ROW_FIELDS:
+            if getattr(row, key, None) is None and getattr(match, key, None) is not None:
+                setattr(row, key, getattr(match, key))
+        if not row.level1 and match.level1:
+            row.level1, row.category = match.level1, match.category
+        if not row.level2 and match.level2:
+            row.level2, row.subcategory = match.level2, match.subcategory
 
 
 def _rows_read(rows) -> int:

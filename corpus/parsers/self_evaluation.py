@@ -222,7 +222,7 @@ def _project_funds(lines: list[Line]) -> tuple[Budget, Optional[dict]]:
             continue
         comp = [compact(c) for c in cells]
         if any("全年预算数" in c or "年初预算数" in c for c in comp):
-            header = comp
+            header = _without_trailing_blanks(comp)  # web tables pad rows with empty cells
             if any("（元）" in c or "(元)" in c for c in comp):
                 unit = "元"
             continue
@@ -262,6 +262,13 @@ def _project_funds(lines: list[Line]) -> tuple[Budget, Optional[dict]]:
         if label.startswith("其他资金"):
             break
     return budget, execution
+
+
+def _without_trailing_blanks(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
 
 
 def _evaluators(lines: list[Line]) -> list[Evaluator]:
