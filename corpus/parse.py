@@ -65,7 +65,10 @@ def parse_document(doc: ExtractedText, source: SourceInfo) -> Filing:
     from corpus.cells import build_rows
     from corpus.parsers.cell_filing import fill_gaps, filing_from_cells, has_content, read_cells
 
+    from corpus.parsers.report_heading import page_publisher
+
     truncated = _truncated(doc)
+    publisher = page_publisher(doc.lines)  # read before the page chrome that holds it goes
     doc = _without_chrome(doc)
     rows = build_rows(doc)
     kind = detect_kind(doc)
@@ -74,6 +77,7 @@ def parse_document(doc: ExtractedText, source: SourceInfo) -> Filing:
         if kind is None:
             raise NotAFiling(source.path, "没有找到表名或“项目名称/三级指标/立项依据”等栏目")
     form = read_cells(rows, kind)
+    form.publisher = publisher
     try:
         filing = _parse_layout(doc, source, kind)
     except NotAFiling:

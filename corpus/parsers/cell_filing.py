@@ -39,10 +39,11 @@ def _org(form: CellForm, key: str) -> Optional[str]:
 
 def filing_from_cells(form: CellForm, kind: str, source: SourceInfo, truncated: bool) -> Filing:
     """A filing built from the cell reading alone."""
-    name = form.name or "（未写明项目名称）"
+    name = form.report_name or form.name or "（未写明项目名称）"
     project = Project(name=re.sub(r"\s+", "", name))
     _fill_project(project, form)
-    filing = Filing(kind=kind, source=source, projects=[project], title=form.title, year=form.year)
+    filing = Filing(kind=kind, source=source, projects=[project], title=form.report_title or form.title,
+                    year=form.year)
     filing.unit = project.unit
     if kind == "self_evaluation":
         filing.evaluation = Evaluation(score=form.score, grade=form.grade)
@@ -66,6 +67,8 @@ def fill_gaps(filing: Filing, form: CellForm, truncated: bool) -> Filing:
     _fill_project(project, form, only_missing=True)
     if filing.year is None:
         filing.year = form.year
+    if form.report_title and not _is_heading(filing.title):
+        filing.title = form.report_title  # a report's heading, not its first lines run together
     if filing.title is None:
         filing.title = form.title
     if filing.unit is None or not plausible_org(filing.unit):
@@ -84,6 +87,12 @@ def fill_gaps(filing: Filing, form: CellForm, truncated: bool) -> Filing:
         filing.warnings = [w for w in filing.warnings if not w.endswith("没有找到绩效指标表")]
     _partial_warnings(filing, project, truncated)
     return filing
+
+
+def _is_heading(title: Optional[str]) -> bool:
+    """A title as written (kept, spaces and all, for the checks), not page lines run together."""
+    t = re.sub(r"\s+", "", title or "")
+    return 4 <= len(t) <= 80 and bool(re.search(r"(?:报告|自评表|目标表|申报表)(?:[（(][^（()）]*[）)])?$", t))
 
 
 _ORG_SUFFIX = re.compile(
@@ -111,6 +120,8 @@ def plausible_name(text: Optional[str]) -> bool:
 def _prefer_cells(project: Project, form: CellForm) -> None:
     """Replace fields the layout parser read from the wrong place by the cell reading."""
     cell_name = form.fields.get("name", (None,))[0]
+    if cell_name is None and form.report_name and project.name.endswith(_FALLBACK_NAME):
+        cell_name = form.report_name  # a prose report names its project in its heading
     if cell_name is None and form.title and "整体" not in form.title and project.name.endswith(_FALLBACK_NAME):
         cell_name = form.name  # a project report without a 项目名称 cell: the title names it
     cell_name = re.sub(r"\s+", "", cell_name) if cell_name else None
@@ -133,9 +144,13 @@ def _fill_project(project: Project, form: CellForm, only_missing: bool = False) 
     if project.unit is None:
         unit = _org(form, "unit")
         project.unit = (unit if plausible_org(unit) else None) or project.implementer or project.department
+    if project.unit is None:  # a prose report: the body its heading or its page names
+        project.unit = next((o for o in (form.report_org, form.publisher) if plausible_org(o)), None)
     for key, (value, _) in form.fields.items():
         project.header.setdefault(key, value)
     _fill_budget(project.budget, form.budget)
+    if project.budget.current_year is None and project.budget.executed is None:
+        _fill_budget(project.budget, form.prose_budget)  # no money table: the sentences' figures
     if form.indicators and (
         not project.indicators or _mostly_empty(project) or _better_rows(form.indicators, project.indicators)
     ):

@@ -21,6 +21,8 @@ from corpus.normalize import find_year, first_number
 from corpus.parsers.cell_evaluation import read_evaluation
 from corpus.parsers.cell_indicators import is_name_header, read_indicators
 from corpus.parsers.cell_values import any_label, money_value, percent_value, span_of_cells
+from corpus.parsers.prose_money import prose_budget
+from corpus.parsers.report_heading import find_report_title, report_parts
 
 _CODE_PREFIX = re.compile(r"^(?:\[\d+\]|【\d+】|\d{3,}[-—_\s]+)")
 
@@ -40,6 +42,11 @@ class CellForm:
     layout: Optional[str] = None
     budget_points: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    report_title: Optional[str] = None  # a prose report's heading (see report_heading)
+    report_org: Optional[str] = None
+    report_name: Optional[str] = None
+    publisher: Optional[str] = None  # the page's 来源/发布机构, set by the caller
+    prose_budget: Budget = field(default_factory=Budget)
 
     @property
     def name(self) -> Optional[str]:
@@ -323,6 +330,11 @@ def read_form(rows: list[Row], self_evaluation: bool) -> CellForm:
     form.goals = read_goals(cells)
     form.indicators = read_indicators(cells, form.warnings)
     form.score, form.grade = read_evaluation(cells)
+    if self_evaluation:
+        form.report_title = find_report_title(cells)
+        if form.report_title:
+            form.report_org, form.report_name = report_parts(form.report_title)
+        form.prose_budget = prose_budget(cells)
     if self_evaluation and form.indicators and not _has_form_end(cells):
         form.warnings.append("没有找到表尾（总分、填报人或说明等），文件可能不完整")
     last = next((c.text.strip() for c in reversed(cells) if c.text.strip()), "")
