@@ -71,3 +71,21 @@ def test_cells_of_a_form_are_not_taken_for_report_sections():
     filing = parse_bytes(_document(), "村道照明_自评表.txt")
     titles = [s.title for s in filing.evaluation.sections]
     assert "年初预算数" not in titles and "300" not in titles and "项目名称" not in titles
+
+
+NOTICE = [
+    "2023年青禾市重大政策和项目绩效目标情况", "乡村托育补助项目项目绩效目标", "附件1", "资金安排表", "序号", "乡镇名称",
+    "项 目 名 称", "金额", "备注", "1", "东坪镇", "东坪托育点改造", "20", "", "实施主体", "。青禾市卫健委。",
+    "项目具体目标表", "一级指标", "二级指标", "指标名称", "指标值", "产出指标", "数量指标", "新增托位", "120个",
+    "满意度指标", "满意度指标", "家长满意度", "≥90%",
+]
+
+
+def test_a_target_notice_one_cell_per_line():
+    filing = parse_bytes("\n\n".join(NOTICE).encode("utf-8"), "托育目标.txt")
+    project = filing.projects[0]
+    assert project.name == "乡村托育补助项目"  # from '…项目绩效目标', not the 安排表's 金额 column
+    assert filing.year == 2023
+    assert project.implementer == "青禾市卫健委"
+    rows = [(i.level1, i.level2, i.name, i.raw_value) for i in project.indicators]
+    assert rows == [("产出指标", "数量指标", "新增托位", "120个"), ("满意度指标", "满意度指标", "家长满意度", "≥90%")]

@@ -57,7 +57,7 @@ class CellForm:
 
 def clean_org(text: str) -> str:
     """A unit or department as written, without the codes some systems prefix."""
-    t = re.sub(r"\s+", "", text).strip("：:|")
+    t = re.sub(r"\s+", "", text).strip("：:|。．.，,；;")
     return _CODE_PREFIX.sub("", t)
 
 
@@ -72,14 +72,14 @@ def find_title(cells: list[Cell]) -> Optional[str]:
         t = re.sub(r"\s+", "", cell.text)
         if not (6 <= len(t) <= 70) or any_label(t) or re.match(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)])", t):
             continue
-        if any(w in t for w in _TITLE_WORDS if w != "绩效目标") or re.search(r"绩效目标.{0,6}表", t):
+        if any(w in t for w in _TITLE_WORDS if w != "绩效目标") or re.search(r"绩效目标(?:.{0,6}表)?$", t):
             return t
     return None
 
 
 _TITLE_TRIM = re.compile(
     r"(?:项目支出|项目|专项资金|资金|财政|预算|部门整体支出|区域|县级|市直部门|省级部门)?"
-    r"(?:绩效目标(?:申报|自评)?表|绩效自评表|绩效自评(?:总结)?报告|绩效评价报告|自评表|自评(?:总结)?报告)$"
+    r"(?:绩效目标(?:申报|自评)?表|绩效目标|绩效自评表|绩效自评(?:总结)?报告|绩效评价报告|自评表|自评(?:总结)?报告)$"
 )
 
 
@@ -102,6 +102,11 @@ def find_form_year(cells: list[Cell], title: Optional[str]) -> Optional[int]:
         year = find_year(title)
         if year:
             return year
+    for cell in cells[:80]:  # a heading such as '2023年XX市项目绩效目标情况'
+        t = re.sub(r"\s+", "", cell.text)
+        m = re.match(r"^((?:19|20)\d{2})年.{0,40}绩效", t)
+        if m and len(t) <= 60:
+            return int(m.group(1))
     counts: dict[int, int] = {}
     for cell in cells:
         for m in re.finditer(r"((?:19|20)\d{2})\s*年", cell.text):
@@ -110,6 +115,9 @@ def find_form_year(cells: list[Cell], title: Optional[str]) -> Optional[int]:
 
 
 # --- labelled fields -----------------------------------------------------------
+
+_COLUMN_HEADS = {"金额", "备注", "序号", "合计", "数量", "资金", "单位", "金额(万元)", "金额（万元）", "项目类别"}
+
 
 def read_fields(cells: list[Cell]) -> dict[str, tuple[str, Cell]]:
     """Header fields: a label cell and the next non-label cell, or 'label value' in one cell."""
@@ -127,8 +135,8 @@ def read_fields(cells: list[Cell]) -> dict[str, tuple[str, Cell]]:
             t = nxt.text.strip()
             if not t:
                 continue
-            if any_label(t) or t in ("是", "否") and key != "category":
-                break
+            if any_label(t) or t in ("是", "否") and key != "category" or t in _COLUMN_HEADS:
+                break  # a column header row ('项 目 名 称 | 金额 | 备注'), not a field and its value
             found[key] = (t, cell)
             break
     return found

@@ -171,6 +171,8 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
             if kind == "L1":
                 if label != level1:
                     level1, category, level2, subcategory = label, cat, "", None
+                elif not level2 and cat == "满意度":
+                    level2, subcategory = label, cat  # '满意度指标' written in both level columns
             else:
                 if category is None and cat == "满意度":
                     level1, category = label, "满意度"
