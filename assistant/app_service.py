@@ -73,7 +73,7 @@ def ensure_ready(
     st = svc.status(home)
     if has_filings and (not st.exists or st.problem):
         say("正在建立检索索引（关键词）…")
-        report = svc.build(home, lexical_only=True, progress=progress)
+        report = svc.build(home, lexical_only=True, progress=progress, lexical_reason=svc.LEXICAL_AT_START)
         rep.index_built = True
         rep.notices.extend(report.notices)
     elif st.exists and st.stale:
@@ -297,7 +297,7 @@ def ingest_uploads(home: Path, files: list[tuple[str, str]],
         try:
             upd = svc.update(home)
             if upd is None:
-                svc.build(home, lexical_only=True)
+                svc.build(home, lexical_only=True, lexical_reason=svc.LEXICAL_AT_UPLOAD)
                 out.index_note = "已新建检索索引（关键词）。"
             else:
                 out.index_note = f"检索索引已更新：共 {upd.passages} 个段落。"

