@@ -61,6 +61,7 @@ def serve(
     auth: Optional[str] = typer.Option(None, "--auth", help="登录认证 用户名:密码"),
     auth_file: Optional[Path] = typer.Option(None, "--auth-file", help="认证文件，每行一个 用户名:密码"),
     sample: bool = typer.Option(True, "--sample/--no-sample", help="语料库为空时导入随附的示例语料"),
+    lexical_only: bool = typer.Option(False, "--lexical-only", help="只用关键词检索，不在后台构建语义索引"),
 ) -> None:
     """启动网页界面（检索、检查、范例、语料、起草）。"""
     t0 = time.perf_counter()
@@ -112,9 +113,17 @@ def serve(
     typer.echo(f"数据目录：{h}；准备用时 {time.perf_counter() - t0:.1f} 秒。")
     from assistant import search_service as svc
 
+    from assistant import semantic_build
+
     st = svc.status(h)
-    typer.echo("检索方式：关键词 + 语义" if st.semantic_enabled else
-               f"检索方式：仅关键词（{svc.semantic_off_message(st.semantic_reason, in_search=False)}）")
+    # answer at once with keywords; the vectors are built in the background and search
+    # turns hybrid when the new index is swapped in (no restart)
+    if not lexical_only and semantic_build.start(
+            h, say=lambda m: typer.echo(m), respect_choice=not rep.index_built):
+        typer.echo("检索方式：先用关键词；语义索引构建完成后自动改为关键词 + 语义")
+    else:
+        typer.echo("检索方式：关键词 + 语义" if st.semantic_enabled else
+                   f"检索方式：仅关键词（{svc.semantic_off_message(st.semantic_reason, in_search=False)}）")
     typer.echo(f"正在启动：http://{shown}:{port}（按 Ctrl+C 停止）")
     demo.launch(
         server_name=host, server_port=port, auth=creds or None, auth_message="请输入 jixiao 的用户名和密码",
