@@ -179,6 +179,8 @@ def search_cmd(
     for hit in resp.hits:
         typer.echo(_format_hit(hit))
     typer.echo(f"（{_mode_zh(resp.mode)}；在 {resp.candidates} 个候选段落中检索；分词：{' '.join(resp.tokens)}）")
+    if resp.fusion is not None:
+        typer.echo(f"（融合方式：{resp.fusion.summary()}）")
 
 
 def _mode_zh(mode: str) -> str:

@@ -24,6 +24,7 @@ import logging
 import re
 import shutil
 import time
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Literal, Optional
@@ -34,11 +35,11 @@ from pydantic import BaseModel, Field
 from corpus.models import Filing
 from index.embed import HOW_TO_ENABLE, Embedder, EmbeddingCache, embed_with_cache
 from index.errors import BadFilter, EmptyQuery, IndexCorrupted, IndexMissing
-from index.fusion import RRF_K
+from index.fusion import CITED_ITEM_BONUS, EQUAL, RRF_K, FusionWeights, fusion_weights
 from index.lexical import LexicalIndex
 from index.manifest import Counts, Manifest, SemanticInfo, library_versions, read_manifest, write_manifest
 from index.passages import PASSAGE_TYPES, Passage, PassageType, filing_passages, indicator_key
-from index.tokenize import DomainTokenizer, terms_from_names
+from index.tokenize import DomainTokenizer, normalize_text, terms_from_names
 from index.vectors import VectorIndex, vector_id
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ class SearchResponse(BaseModel):
     hits: list[SearchHit] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
     unmatched: list[str] = Field(default_factory=list, description="query words found in no passage")
+    fusion: Optional[FusionWeights] = Field(default=None, description="how hybrid weighted the two rankings")
 
 
 class UpdateReport(BaseModel):
@@ -358,6 +360,11 @@ def swap_in_progress(folder: Path) -> bool:
     return folder.with_name(folder.name + ".new").exists() or folder.with_name(folder.name + ".old").exists()
 
 
+def _bare(text: str) -> str:
+    """Normalised text without punctuation or spaces (what a verbatim match compares)."""
+    return "".join(ch for ch in normalize_text(text) if not unicodedata.category(ch)[0] in "PZ" and ch not in "\t\r\n")
+
+
 class _Column:
     """A string column as codes into its distinct values (filters test the values once)."""
 
@@ -394,6 +401,7 @@ class SearchIndex:
         self._vid_order = np.argsort(vids, kind="stable")
         self._vid_sorted = vids[self._vid_order]
         self._usage: Optional[dict[str, list[int]]] = None
+        self._haystack: Optional[str] = None
         self.generation: Generation = None
 
     @classmethod
@@ -512,6 +520,16 @@ class SearchIndex:
             values=[ValueCount(value=v, count=c) for v, c in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))],
         )
 
+    def verbatim(self, query: str) -> bool:
+        """Does the query (spaces removed, normalised) occur as written in some passage?
+        Punctuation and spaces are ignored on both sides (a writer recalls 健康中国2030规划纲要,
+        the filing says 《“健康中国2030”规划纲要》). Passages are joined by newlines, which a
+        bare query never contains, so a match never straddles two passages."""
+        if self._haystack is None:
+            self._haystack = "\n".join(_bare(r["text"]) for r in self.rows)
+        needle = _bare(query)
+        return bool(needle) and needle in self._haystack
+
     def rows_for_vector_ids(self, ids: np.ndarray) -> np.ndarray:
         pos = np.searchsorted(self._vid_sorted, ids)
         pos = np.clip(pos, 0, max(len(self._vid_sorted) - 1, 0))
@@ -538,7 +556,9 @@ class SearchIndex:
         fusion: Literal["auto", "equal"] = "auto",
     ) -> SearchResponse:
         """Rank passages for `query`. Semantic ranking needs `query_vector` (the query
-        encoded by the index's model) and an index with vectors; otherwise lexical only."""
+        encoded by the index's model) and an index with vectors; otherwise lexical only.
+        Hybrid weights the two rankings by what the query looks like (`fusion_weights`);
+        `fusion="equal"` is plain RRF."""
         if query is None or not query.strip():
             raise EmptyQuery("检索词为空。请输入要查找的内容，例如：jixiao search \"起重机械 检测 抽查\"")
         tokens = self.tokenizer.tokenize(query)
@@ -573,11 +593,21 @@ class SearchIndex:
             notices.append("没有符合这些筛选条件的段落，请放宽筛选条件")
         lex_rank = {int(r): i + 1 for i, r in enumerate(lex_rows)}
         sem_rank = {int(r): i + 1 for i, r in enumerate(sem_rows)}
-        weights = (1.0, 1.0)
+        vocab = self.lexical.bm25.vocab_dict
+        unmatched = list(dict.fromkeys(t for t in tokens if t not in vocab))
+        weighting = None
+        if mode == "hybrid":
+            weighting = EQUAL if fusion == "equal" else fusion_weights(query, unmatched, self.verbatim(query))
+        weights = (weighting.lexical, weighting.semantic) if weighting else (1.0, 1.0)
         fused: dict[int, float] = {}
         for ranks, w in zip((lex_rank, sem_rank), weights):
             for r, rank in ranks.items():
                 fused[r] = fused.get(r, 0.0) + w / (RRF_K + rank)
+        if weighting is not None and weighting.cited:
+            cited = _bare(weighting.cited)
+            for r in fused:
+                if self.rows[r]["type"] == "legal_basis" and cited in _bare(self.rows[r]["text"]):
+                    fused[r] += CITED_ITEM_BONUS
         best = sorted(fused, key=lambda r: (-fused[r], min(lex_rank.get(r, 1 << 30), sem_rank.get(r, 1 << 30)), r))[:k]
         lex_score_of = dict(zip(lex_rows.tolist(), lex_scores.tolist()))
         sem_score_of = dict(zip(sem_rows.tolist(), sem_scores.tolist()))
@@ -592,12 +622,10 @@ class SearchIndex:
             ))
         if candidates and not hits:
             notices.append("没有找到匹配的段落：检索词在语料中没有出现。可换个说法，或去掉部分筛选条件")
-        vocab = self.lexical.bm25.vocab_dict
-        unmatched = list(dict.fromkeys(t for t in tokens if t not in vocab))
         if unmatched and hits:
             notices.append(f"以下检索词在语料中没有出现：{'、'.join(unmatched)}")
         return SearchResponse(
             query=query, tokens=tokens + [w for g in self.tokenizer.expansions(tokens) for w in g], mode=mode, semantic_enabled=self.vectors is not None,
             model_id=self.manifest.semantic.model_id, candidates=candidates, hits=hits, notices=notices,
-            unmatched=unmatched,
+            unmatched=unmatched, fusion=weighting,
         )
