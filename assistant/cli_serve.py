@@ -81,7 +81,7 @@ def serve(
     from assistant.app_service import ensure_ready
     from corpus.errors import CorpusError
     from index.errors import SearchIndexError
-    from ui.app import CSS, build_app
+    from ui.app import CSS, HEAD, build_app
 
     bars: dict[str, object] = {}
 
@@ -128,5 +128,5 @@ def serve(
     demo.launch(
         server_name=host, server_port=port, auth=creds or None, auth_message="请输入 jixiao 的用户名和密码",
         max_file_size=MAX_FILE_SIZE, allowed_paths=[], show_error=False, quiet=True, share=False,
-        css=CSS, footer_links=[], ssr_mode=False,
+        css=CSS, head=HEAD, footer_links=[], ssr_mode=False,
     )

@@ -22,6 +22,21 @@ KIND_ZH = {"target_table": "绩效目标表", "self_evaluation": "绩效自评�
 SEV_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
 ANY = "（全部）"
 
+# Gradio picks its own strings ("Drop File Here", "Click to Upload", "Clear"…) from the browser's
+# language, and its built-in English always wins over custom `i18n=` entries for "en". The app is
+# Chinese for every reader, so on load the frontend's own locale switch is called with zh-CN. It
+# lives in Gradio's core chunk, found among the loaded scripts (its hashed name changes by version).
+# A widget mounted before the switch keeps English, hence HEAD (before the first render).
+LOCALE_JS = """() => {
+  const names = performance.getEntriesByType('resource').map(e => e.name)
+    .concat([...document.querySelectorAll('script[src], link[rel=modulepreload]')].map(e => e.src || e.href));
+  const core = names.find(n => /\\/assets\\/core-[\\w-]+\\.js(\\?|$)/.test(n));
+  if (core) import(core).then(m => m.changeLocale && m.changeLocale('zh-CN')).catch(() => {});
+}"""
+HEAD = f"<script>({LOCALE_JS})()</script>"
+"""For launch(head=…): runs before the app first renders, so no widget mounts in English; the
+load event in build_app repeats the switch for a launch without it."""
+
 CSS = """
 .jx-hit{border:1px solid #ddd;border-radius:8px;padding:10px 12px;margin:8px 0;background:#fff}
 .jx-hit .head{font-weight:600}
@@ -104,11 +119,16 @@ def semantic_banner(home: Path) -> str:
     from assistant import search_service as svc
 
     st = svc.status(home)
+    from assistant import semantic_build
+
     if not st.exists:
         return _notice("还没有检索索引：请到“语料”页点击“重建索引”。")
+    bg = semantic_build.state(home)
+    if bg.mode == "building":  # serve answers with keywords while it embeds (issue 12)
+        return _notice(f"{bg.summary()}；完成后自动改为混合检索，无需刷新或重启。")
     if not st.semantic_enabled:
         return _notice(svc.semantic_off_message(st.semantic_reason, in_search=False))
-    return f'<div class="jx-prov">语义检索已开启（模型 {esc(st.model_id)}）。</div>'
+    return f'<div class="jx-prov">检索方式：混合检索（关键词 + 语义），模型 {esc(st.model_id)}。</div>'
 
 
 def search_results(
@@ -136,7 +156,10 @@ def search_results(
     sem = svc.load_index(home).manifest.semantic
     banner_says = svc.semantic_off_message(sem.reason) if not sem.enabled else None
     parts = [_notice(n) for n in resp.notices if n != banner_says]
-    mode = "关键词 + 语义（融合）" if resp.semantic_enabled else "仅关键词"
+    from assistant import semantic_build
+
+    bg = semantic_build.state(home)
+    mode = bg.summary() if bg.mode == "building" else "关键词 + 语义（融合）" if resp.semantic_enabled else "仅关键词"
     parts.append(f'<div class="jx-prov">检索方式：{esc(mode)}；符合筛选条件的段落 {resp.candidates} 个，'
                  f'显示前 {len(resp.hits)} 条。</div>'
                  f'<details class="jx-fold"><summary>检索词是怎样切分的</summary>'
@@ -348,14 +371,18 @@ def index_status_view(home: Path) -> str:
     if not st.exists:
         return _notice(f"还没有检索索引（{st.folder}）。点击“重建索引”。")
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(st.updated_at)) if st.updated_at else "—"
-    sem = f"已开启（模型 {st.model_id}，{st.dimension} 维）" if st.semantic_enabled else "未开启"
+    from assistant import semantic_build
+
+    bg = semantic_build.state(home)
+    sem = (f"正在后台构建（{bg.done}/{bg.total} 段，{bg.percent}%），当前为关键词检索" if bg.mode == "building" else
+           f"已开启（模型 {st.model_id}，{st.dimension} 维）" if st.semantic_enabled else "未开启")
     fresh = (f"已过期（新增 {len(st.new_filings)}、删除 {len(st.removed_filings)}、变更 {len(st.changed_filings)} 个文件）"
              if st.stale else "与语料库一致")
     parts = [f'<div class="jx-prov">索引：{st.filings} 个文件、{st.passages} 个段落；语义检索 {esc(sem)}；'
              f'状态 {esc(fresh)}；更新于 {esc(when)}。</div>']
     if st.problem:
         parts.append(_notice(st.problem, "jx-error"))
-    if not st.semantic_enabled:
+    if not st.semantic_enabled and bg.mode != "building":
         parts.append(_notice(svc.semantic_off_message(st.semantic_reason, in_search=False)))
     return "".join(parts)
 
@@ -428,6 +455,10 @@ def build_app(home: Path):
         with gr.Tabs() as tabs:
             with gr.Tab("检索", id="search"):
                 banner = gr.HTML(semantic_banner(home))
+                # while serve builds the vectors in the background, the banner follows its progress
+                from assistant import semantic_build
+
+                banner_timer = gr.Timer(3, active=semantic_build.state(home).mode == "building")
                 with gr.Row():
                     query = gr.Textbox(label="检索词", placeholder="例如：起重机械 检查次数", scale=4, elem_id="jx-query")
                     go = gr.Button("检索", variant="primary", scale=1, elem_id="jx-search-btn")
@@ -554,6 +585,14 @@ def build_app(home: Path):
 
         filter_outputs = [l1, l2, sec, unit]
         demo.load(refresh_filters, None, filter_outputs)
+
+        def tick_banner():
+            """The banner as of now; the timer keeps ticking only while the vectors are built."""
+            return semantic_banner(home), gr.Timer(active=semantic_build.state(home).mode == "building")
+
+        demo.load(tick_banner, None, [banner, banner_timer])
+        banner_timer.tick(tick_banner, None, [banner, banner_timer], concurrency_id="read", concurrency_limit=4)
+        demo.load(None, None, None, js=LOCALE_JS)
         ingest_btn.click(do_ingest, [files], [ingest_out], concurrency_id="write", concurrency_limit=1).then(
             refresh_corpus, None, corpus_outputs).then(refresh_filters, None, filter_outputs)
         rebuild_btn.click(do_rebuild, [semantic], [idx_out], concurrency_id="write", concurrency_limit=1).then(
