@@ -10,11 +10,12 @@ piece alone does not.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from corpus.cells import Cell, Row
 from corpus.indicators import classify_label
-from corpus.labels import label_of, normalize_label
+from corpus.labels import label_of, lexicon, normalize_label
 
 _TABLES = ("fields", "money", "goals", "evaluation")
 # column headers of indicator tables (not form fields, so not in the lexicon)
@@ -42,6 +43,25 @@ def _known(text: str) -> bool:
     return classify_label(norm)[0] is not None and norm.endswith(("指标", "目标"))
 
 
+_PREFIXES: dict[int, frozenset[str]] = {}
+
+
+def _label_prefixes() -> frozenset[str]:
+    """Proper prefixes of every label this module can join to, so most cells are ruled out by
+    one set lookup (the lexicon is cached per home; a user's labels.toml gives a new dict)."""
+    tables = [lexicon(t) for t in _TABLES]
+    key = hash(tuple(id(t) for t in tables))
+    if key not in _PREFIXES:
+        from corpus.indicators import LEVEL1, LEVEL2
+
+        words = set(_HEADER_WORDS)
+        for table in tables:
+            words.update(table)
+        words.update(f"{base}{suffix}" for base in (*LEVEL1, *LEVEL2) for suffix in ("指标", "目标"))
+        _PREFIXES[key] = frozenset(w[:k] for w in words for k in range(1, len(w)))
+    return _PREFIXES[key]
+
+
 def _joinable(piece: str) -> bool:
     norm = normalize_label(piece)
     return 0 < len(norm) <= _MAX_PIECE and not piece.strip().endswith(("：", ":"))
@@ -53,7 +73,8 @@ def _join(cells: list[Cell]) -> list[Cell]:
     while i < len(cells):
         cell = cells[i]
         joined = None
-        if _joinable(cell.text) and not _known(cell.text):
+        head = re.sub(r"\s+", "", cell.text)
+        if head in _label_prefixes() and _joinable(cell.text) and not _known(cell.text):
             for width in (3, 2):
                 group = cells[i:i + width]
                 if len(group) < width or not all(_joinable(c.text) for c in group[1:]):
