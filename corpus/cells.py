@@ -215,8 +215,16 @@ def build_rows(doc: ExtractedText) -> list[Row]:
         text = _PINYIN.sub("", text)
         return to_simplified(text) if convert else text
 
-    for line in doc.lines:
+    from corpus.shapes_runtogether import recover
+
+    recovered = recover(doc.lines)  # paragraphs whose cells were run together, re-cut
+    for index, line in enumerate(doc.lines):
         raw = line.text
+        if index in recovered:
+            close_pipe_row()
+            for pieces, span in recovered[index]:
+                rows.append(Row(cells=[Cell(norm(p.text), span, p.row) for p in pieces], tabular=True))
+            continue
         if _PROVENANCE.match(raw) or is_chrome(raw):
             continue
         if line.cells is not None and len(line.cells) >= 2:

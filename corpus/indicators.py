@@ -25,6 +25,9 @@ from corpus.readers.base import Line
 LEVEL1 = {
     "产出": "产出", "效益": "效益", "效果": "效益", "满意度": "满意度", "服务对象满意度": "满意度",
     "成本": "成本", "投入与管理": "投入与管理", "投入和管理": "投入与管理", "影响力": "影响力",
+    # the national scoring template's sections (决策/过程/产出/效益), written '项目产出(30分)'
+    "项目产出": "产出", "项目效益": "效益", "项目决策": "投入与管理", "项目过程": "投入与管理",
+    "项目管理": "投入与管理",
 }
 LEVEL2 = {
     "数量": "数量", "质量": "质量", "时效": "时效", "成本": "成本",
@@ -37,7 +40,8 @@ LEVEL2 = {
 }
 # Labels that name a level-1 category only with their suffix ("满意度指标" is L1 in the
 # national layout, while a bare "满意度" is L2 under 效果目标 in Shanghai's).
-_L1_ONLY = {"产出", "效益", "效果", "投入与管理", "投入和管理", "影响力"}
+_L1_ONLY = {"产出", "效益", "效果", "投入与管理", "投入和管理", "影响力", "项目产出", "项目效益", "项目决策",
+            "项目过程", "项目管理"}
 _HEADER_WORDS = ("一级指标", "一级目标", "二级指标", "三级指标", "三级目标", "评价内容")
 ROLE_HEADERS = [
     ("deviation", ("偏差", "原因分析", "改进措施")),
