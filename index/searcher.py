@@ -530,6 +530,18 @@ class SearchIndex:
         needle = _bare(query)
         return bool(needle) and needle in self._haystack
 
+    def unmatched(self, tokens: list[str]) -> list[str]:
+        """Query words the corpus never uses: not an index token *and* not in any passage's
+        text. A dictionary word can be cut differently in the filings (垃圾处置 inside
+        干垃圾处置量 is indexed as 干垃圾/处置量); that word is the filings' own, not the writer's."""
+        vocab = self.lexical.bm25.vocab_dict
+        missing = [t for t in dict.fromkeys(tokens) if t not in vocab]
+        if not missing:
+            return []
+        if self._haystack is None:
+            self._haystack = "\n".join(_bare(r["text"]) for r in self.rows)
+        return [t for t in missing if not _bare(t) or _bare(t) not in self._haystack]
+
     def rows_for_vector_ids(self, ids: np.ndarray) -> np.ndarray:
         pos = np.searchsorted(self._vid_sorted, ids)
         pos = np.clip(pos, 0, max(len(self._vid_sorted) - 1, 0))
@@ -593,8 +605,7 @@ class SearchIndex:
             notices.append("没有符合这些筛选条件的段落，请放宽筛选条件")
         lex_rank = {int(r): i + 1 for i, r in enumerate(lex_rows)}
         sem_rank = {int(r): i + 1 for i, r in enumerate(sem_rows)}
-        vocab = self.lexical.bm25.vocab_dict
-        unmatched = list(dict.fromkeys(t for t in tokens if t not in vocab))
+        unmatched = self.unmatched(tokens)
         weighting = None
         if mode == "hybrid":
             weighting = EQUAL if fusion == "equal" else fusion_weights(query, unmatched, self.verbatim(query))

@@ -19,9 +19,7 @@ def idx(tmp_path_factory):
 
 
 def weights(idx, query):
-    toks = idx.tokenizer.tokenize(query)
-    vocab = idx.lexical.bm25.vocab_dict
-    return fusion_weights(query, [t for t in toks if t not in vocab], idx.verbatim(query))
+    return fusion_weights(query, idx.unmatched(idx.tokenizer.tokenize(query)), idx.verbatim(query))
 
 
 def test_a_filed_indicator_name_trusts_lexical(idx):
@@ -60,6 +58,20 @@ def test_everyday_words_the_corpus_never_uses_lean_on_dense(idx):
     w = weights(idx, "老百姓对服务满意吗")
     assert (w.leaning, w.lexical, w.semantic) == ("semantic", 1.0, UNFAMILIAR_SEMANTIC_WEIGHT)
     assert "老百姓" in w.reason
+
+
+def test_a_word_the_filings_use_but_cut_differently_is_not_unmatched(idx):
+    """服务满意 is a dictionary word, and the filings write it (服务满意度), but their cut
+    leaves it out of the index's tokens: it is the filings' wording, not the writer's."""
+    toks = idx.tokenizer.tokenize("老百姓对服务满意吗")
+    vocab = idx.lexical.bm25.vocab_dict
+    assert "服务满意" in toks and "服务满意" not in vocab
+    assert any("服务满意" in r["text"] for r in idx.rows)
+    assert not any("老百姓" in r["text"] for r in idx.rows)
+    got = idx.unmatched(toks)
+    assert "服务满意" not in got and "老百姓" in got
+    resp = idx.search("老百姓对服务满意吗", k=5, mode="lexical")
+    assert resp.unmatched == got and not any("服务满意" in n for n in resp.notices)
 
 
 def test_corpus_words_not_in_one_phrase_weigh_equally(idx):
