@@ -532,8 +532,8 @@ class SearchIndex:
 
     def unmatched(self, tokens: list[str]) -> list[str]:
         """Query words the corpus never uses: not an index token *and* not in any passage's
-        text. A dictionary word can be cut differently in the filings (垃圾处置 inside
-        干垃圾处置量 is indexed as 干垃圾/处置量); that word is the filings' own, not the writer's."""
+        text. A dictionary word can be cut differently in the filings (服务满意 inside
+        服务满意度 is indexed as 服务/满意度); that word is the filings' own, not the writer's."""
         vocab = self.lexical.bm25.vocab_dict
         missing = [t for t in dict.fromkeys(tokens) if t not in vocab]
         if not missing:
