@@ -132,7 +132,8 @@ def _run(home: Path, model: Optional[str], b: _Build, say: Say, every: int) -> N
 
     t0 = time.perf_counter()
     try:
-        emb = svc._embedder(model)  # the loaded model stays shared with search
+        emb = svc._embedder(model)
+        svc._loaded.setdefault(emb.model_id, emb)  # search asks by the id the manifest records: one copy
         texts, hashes = _passages(home)
         b.total = len(texts)
         say(f"语义索引：在后台构建（{b.total} 段），检索先用关键词")
