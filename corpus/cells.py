@@ -91,7 +91,9 @@ def to_simplified(text: str) -> str:
 
 def _space_cells(text: str) -> Optional[list[str]]:
     """Cells of a space-separated row, or None for a line that reads as prose."""
-    parts = [p for p in re.split(r"\s+", text.strip()) if p]
+    from corpus.shapes_spaced import join_bracket_parts
+
+    parts = join_bracket_parts([p for p in re.split(r"\s+", text.strip()) if p])
     if len(parts) < 3:
         return None
     lengths = sorted(len(p) for p in parts)
