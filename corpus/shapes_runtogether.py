@@ -160,10 +160,14 @@ def _label_pattern() -> re.Pattern:
     labels: set[str] = set()
     for table, minimum in (("fields", 4), ("money", 3), ("goals", 4), ("evaluation", 4)):
         labels.update(lab for lab in lexicon(table) if len(lab) >= minimum and not lab.startswith("src:"))
-    labels.update(("区域", "资金情况"))
+    labels.update(("区域", "资金情况", "得分", "分值"))
     labels.difference_update(("预期目标", "绩效目标"))  # words of titles too ('…绩效目标自评表')
     alternation = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
-    return re.compile(rf"(?:其中[:：]?)?(?:{alternation})(?:\([^()]{{0,12}}\)?)?[:：]?")
+    # a four-character field label with its third character misread ('实施第位' for 实施单位)
+    fuzzy = sorted({re.escape(lab[:2]) + "[\u4e00-\u9fff]" + re.escape(lab[3]) for lab in lexicon("fields")
+                    if len(lab) == 4 and lab.endswith(("单位", "部门"))})
+    alternation += "|" + "|".join(fuzzy)
+    return re.compile(rf"(?:其中[:：]?)?(?:{alternation})(?:\([^()]{{0,12}}\)|\([^()\u4e00-\u9fff]{{0,10}})?[:：]?")
 
 
 def _split_labels(text: str) -> list[str]:
@@ -188,7 +192,7 @@ _MONEY_KEYS = ("total", "current_year", "executed", "execution_rate", "weight", 
 def _money_key(text: str) -> Optional[str]:
     from corpus.labels import label_of
 
-    key = label_of(text, "money")
+    key = label_of(re.sub(r"\([^()]{0,8}$", "", text), "money")  # '执行率(B/A1': a bracket left open
     return key if key in _MONEY_KEYS else None
 
 
@@ -224,99 +228,136 @@ def _splits(run: str, count: int, limit: int = 4000) -> list[list[str]]:
     return results
 
 
-def split_money_run(run: str, columns: list[str]) -> Optional[list[str]]:
-    """A money row run together ('64.864.864.8100%') split by its header's columns."""
-    best, best_score = None, float("-inf")
-    for cut in _splits(run, len(columns)):
-        score = 0.0
-        vals: dict[str, float] = {}
-        ok = True
-        for col, tok in zip(columns, cut):
-            v = float(tok.rstrip("%"))
-            if tok.endswith("%") and col != "execution_rate":
-                ok = False
-            if col in ("weight", "score") and v > 100:
-                ok = False
-            if col == "execution_rate" and v > 200:
-                ok = False
-            vals.setdefault(col, v)
-            score -= 0.2 * len(tok.split(".")[1]) if "." in tok else 0
-        if not ok:
-            continue
-        budget = vals.get("current_year", vals.get("total"))
-        money = [vals[c] for c in ("total", "current_year", "executed") if c in vals]
-        score += 2 * sum(1 for a, b in zip(money, money[1:]) if a == b)
-        rate = vals.get("execution_rate")
-        if rate is not None and budget and "executed" in vals:
-            score += 6 if abs(vals["executed"] / budget * 100 - rate) < 0.6 else -2
-        if "weight" in vals and "score" in vals:
-            score += 1 if vals["score"] <= vals["weight"] else -6
-            if rate is not None and abs(vals["weight"] * rate / 100 - vals["score"]) < 0.06:
-                score += 4
-        if score > best_score:
-            best, best_score = cut, score
+def _cut_score(columns: list[str], cut: list[str]) -> Optional[float]:
+    """How plausible one reading of a money row is (None: impossible)."""
+    score = 0.0
+    vals: dict[str, float] = {}
+    for col, tok in zip(columns, cut):
+        v = float(tok.rstrip("%"))
+        if tok.endswith("%") and col != "execution_rate":
+            return None
+        if col in ("weight", "score") and v > 100 or col == "execution_rate" and v > 200:
+            return None
+        vals.setdefault(col, v)
+        score -= 0.2 * len(tok.split(".")[1]) if "." in tok else 0
+    budget = vals.get("current_year", vals.get("total"))
+    money = [vals[c] for c in ("total", "current_year", "executed") if c in vals]
+    score += 2 * sum(1 for a, b in zip(money, money[1:]) if a == b)
+    rate = vals.get("execution_rate")
+    if rate and any(vals.get(c) == 0 for c in ("total", "current_year", "executed")):
+        score -= 5  # nothing spent or budgeted, yet a rate: the 0 is a blank cell
+    if rate is not None and budget and "executed" in vals:
+        score += 6 if abs(vals["executed"] / budget * 100 - rate) < 0.6 else -2
+    if "weight" in vals and "score" in vals:
+        score += 1 if vals["score"] <= vals["weight"] else -6
+        if rate is not None and abs(vals["weight"] * rate / 100 - vals["score"]) < 0.06:
+            score += 4  # 得分 = 分值 × 执行率
+    return score
+
+
+def split_money_run(run: str, columns: list[str]) -> Optional[tuple[int, list[str]]]:
+    """A money row run together ('64.864.864.8100%') split by its header's columns:
+    (index of the first column filled, values). Rows that fill only the first or the
+    last columns (a source row; a form whose amounts were lost) are read too; an OCR
+    '0' standing for an empty cell may lead the run."""
+    best: Optional[tuple[int, list[str]]] = None
+    best_score = float("-inf")
+    n = len(columns)
+    for m in range(n, 0, -1):
+        windows = {(0, m), (n - m, n)}
+        for lo, hi in windows:
+            for text, cost in ((run, 0.0), (run[1:], 1.0) if run.startswith("0") and len(run) > 1 else (None, 0.0)):
+                if not text:
+                    continue
+                for cut in _splits(text, m):
+                    sc = _cut_score(columns[lo:hi], cut)
+                    if sc is None:
+                        continue
+                    sc -= cost + 1.5 * (n - m)
+                    if sc > best_score:
+                        best, best_score = (lo, cut), sc
+        if best is not None and m == n:
+            break
     return best
 
 
 _NUM_RUN = re.compile(r"^[\d.%]+")
 _TOTAL_ROW = re.compile(r"^(?:其中[:：]?)?(?:年度|年度财政|项目)?资金总额(?:[:：]|\(.{0,6}\))?$|^(?:合计|总计)$")
+_SCORE_LABEL = re.compile(r"^(?:自评得分|自评总分|综合得分|总得分|评价得分)(?:\(分\))?[:：]?$")
 
 
 def _header_pieces(text: str, next_row: Callable[[], int]) -> list[list[Piece]]:
     """Rows of the header part: fields as label/value cells, money rows split by columns."""
     rows: list[list[Piece]] = []
-    columns: list[str] = []
-    junk_before = False
+    pending: list[tuple[str, str]] = []  # money column labels waiting for their figures
+    columns: list[str] = []  # the last header's columns, for the source rows under it
     held: Optional[str] = None
     parts = _split_labels(text)
+
+    def flush() -> None:
+        nonlocal held
+        rows.extend([Piece(p)] for p, _ in pending)
+        pending.clear()
+        if held:
+            rows.append([Piece(held)])
+            held = None
+
     for k, part in enumerate(parts):
         key = _money_key(part)
         if _TOTAL_ROW.match(part):
-            if k + 1 < len(parts) and _money_key(parts[k + 1]) and not _TOTAL_ROW.match(parts[k + 1]):
-                held = part  # the row label printed before the column labels: keep it for the values
+            if pending or k + 1 < len(parts) and _money_key(parts[k + 1]) and not _TOTAL_ROW.match(parts[k + 1]):
+                held = part  # the row label printed before the column labels: kept for the figures
                 continue
+            flush()
             rows.append([Piece(part)])
             continue
-        if key and key not in ("weight", "score") or key and columns:
-            if k > 0 and not _money_key(parts[k - 1]) and columns and not junk_before:
-                columns = []  # a value came between: this label starts a new header run
-            columns.append(key)
-            rows.append([Piece(part)])
-            junk_before = False
+        if key and (key not in ("weight", "score") or pending):
+            pending.append((part, key))
             continue
-        junk_before = False
+        if key is None and pending and len(part) <= 4 and k + 1 < len(parts) and _money_key(parts[k + 1]) \
+                and not re.match(r"\d", part):
+            continue  # OCR junk between two column labels ('调整预算将,A、')
+        if rows and _SCORE_LABEL.match(rows[-1][0].text) and re.match(r"\d+(?:\.\d+)?(?=\D|$)", part):
+            num = re.match(r"\d+(?:\.\d+)?", part).group(0)  # '自评得分' '98财政…'
+            rows.append([Piece(num)])
+            if part[len(num):]:
+                rows.append([Piece(part[len(num):])])
+            continue
         m = _NUM_RUN.match(part)
-        if m and m.group(0) != part and not re.match(r"[%\d.]", part[m.end()]):
-            if re.fullmatch(r"[\d.]+(?:万元|元|亿元|万)", part):
-                rows.append([Piece(part)])  # one amount with its unit: a label's value
-                columns = []
-                continue
-        tail = re.match(r"^(.*?[\u4e00-\u9fff)])(\d[\d.%]+)$", part) if columns and not m else None
+        if re.fullmatch(r"[\d.]+(?:万元|元|亿元|万)", part):
+            flush()
+            rows.append([Piece(part)])  # one amount with its unit: a label's value
+            columns = []
+            continue
+        tail = re.match(r"^(.*?[\u4e00-\u9fff)])(\d[\d.%]+)$", part) if columns and not m and not pending else None
         if tail:  # a source row's label with its figures run on ('其中:…县级资金194.9194.9100%')
             rows.append([Piece(tail.group(1))])
             part = tail.group(2)
             m = _NUM_RUN.match(part)
-        if columns and len(columns) >= 2 and m and len(m.group(0)) >= 2:
+        cols = [c for _, c in pending] or columns
+        if cols and m and len(m.group(0)) >= 2 and (len(cols) >= 2 or not pending):
             run, rest = m.group(0), part[m.end():]
-            count = len(columns)
-            values = split_money_run(run, columns) or split_money_run(run, columns[:max(1, count - 1)])
-            if values is None:
-                for c in range(count - 1, 0, -1):  # a source row fills the first columns only
-                    values = split_money_run(run, columns[:c])
-                    if values:
-                        break
-            if held:
-                rows.append([Piece(held)])
-                held = None
-            rows.append([Piece(v) for v in (values or [run])])
+            found = split_money_run(run, cols)
+            if found and pending:
+                lo, values = found
+                rows.extend([Piece(p)] for p, _ in pending[lo:lo + len(values)])
+                columns = cols
+                pending.clear()
+                if held:
+                    rows.append([Piece(held)])
+                    held = None
+                rows.append([Piece(v) for v in values])
+            elif found:
+                rows.append([Piece(v) for v in found[1]])
+            else:
+                flush()
+                rows.append([Piece(run)])
             if rest:
                 rows.append([Piece(rest)])
             continue
-        if key is None and columns and not _money_key(part) and not m and k + 1 < len(parts) and _money_key(parts[k + 1]) \
-                and len(part) <= 4:
-            junk_before = True
-            continue  # OCR junk between two column labels ('调整预算将,A、')
+        flush()
         rows.append([Piece(part)])
+    flush()
     return rows
 
 
@@ -386,16 +427,22 @@ def _find_table(text: str) -> Optional[int]:
     return None
 
 
+_EXPLAINS = re.compile(r"反映|用于|考察|衡量|是指|主要|指")
+
+
 def _closes(s: str, end: int) -> bool:
     """Whether a word value can end here: at the end of the stretch or before a number
     (the next column). Inside running text a level word ('提升', '明显') is part of a name."""
-    return end >= len(s) or s[end] in "0123456789≥≤<>=%是否"
+    return end >= len(s) or s[end] in "0123456789≥≤<>=%"
 
 
 def _value_candidates(s: str, pos: int, kind: str) -> list[tuple[int, float]]:
     """(end, score) of every token of `kind` that can start at `pos`."""
     out: list[tuple[int, float]] = []
     n = len(s)
+    unit_cut = pos > 0 and s[pos - 1].isdigit() and any(s.startswith(u, pos) for u in _UNITS)
+    if unit_cut and kind in ("value", "text", "unit"):
+        return out  # '12' | '月完成': the unit belongs to the number before it
     if kind in ("num", "pct", "value"):
         p = pos
         if kind == "value" and s.startswith("%", p) and _COMPARATOR.match(s, p + 1):
@@ -421,10 +468,12 @@ def _value_candidates(s: str, pos: int, kind: str) -> list[tuple[int, float]]:
                 if not s.startswith(".", end):  # a bare number; one cut off a run of digits is doubtful
                     out.append((end, 1.5 + (1.0 if cm else 0.0) - (2.0 if end < n and s[end].isdigit() else 0.0)))
                 for u in units:
-                    out.append((end + len(u), 3.0 + (1.0 if cm else 0.0)))
+                    year = u == "年" and 1900 <= float(num) <= 2100  # '2026年12月底': a date in a name
+                    out.append((end + len(u), (-3.0 if year else 3.0) + (1.0 if cm else 0.0)))
     if kind == "value":
         for size in range(1, 7):
-            if s[pos:pos + size] in _QUALITATIVE and _closes(s, pos + size):
+            word = s[pos:pos + size]
+            if word in _QUALITATIVE and (_closes(s, pos + size) or s.startswith(word, pos + size)):
                 out.append((pos + size, 2.0))
         for size in range(2, 21):  # free text (a date, a phrase): weak on its own
             if pos + size <= n and _CJK.search(s[pos:pos + size]) and _closes(s, pos + size):
@@ -432,7 +481,7 @@ def _value_candidates(s: str, pos: int, kind: str) -> list[tuple[int, float]]:
     elif kind == "direction":
         m = re.match(r"是/否|>=|<=|≥|≤|>|<|=|正向|反向", s[pos:])
         if m:
-            out.append((pos + len(m.group(0)), 0.0))
+            out.append((pos + len(m.group(0)), 1.5))
     elif kind == "nature":
         for w in _NATURES:
             if s.startswith(w, pos):
@@ -451,18 +500,22 @@ def _value_candidates(s: str, pos: int, kind: str) -> list[tuple[int, float]]:
         if s[pos:pos + 1] in ("是", "否"):
             out.append((pos + 1, 0.5))
     elif kind == "text":
-        for size in range(2, 31):
+        if not _CJK.match(s, pos):
+            return out
+        bonus = 3.0 if _EXPLAINS.match(s, pos) else 0.0
+        for size in range(2, 41):
             if pos + size <= n:
-                out.append((pos + size, -1.0 - 0.05 * size))
+                out.append((pos + size, bonus - 1.0 - 0.05 * size))
     return out
 
 
 # slot kinds of each column role; optional roles may be empty
 _SLOT = {"extra": "value", "target": "value", "actual": "value", "target2": "value", "weight": "num", "score": "num",
          "coef": "pct", "direction": "direction", "nature": "nature", "unit": "unit", "core": "core", "text": "text"}
+_FILLED = {"target2": -3.5}  # 调整指标值 is mostly left empty
 _VALUE_ROLES = {"extra", "target", "actual", "weight", "score", "coef"}
 _OPTIONAL = {"target2": -0.8, "nature": 0.0, "unit": 0.0, "text": 0.0, "direction": -0.2, "actual": -4.5,
-             "target": -4.5, "coef": -1.5, "weight": -2.5, "score": -2.5}
+             "target": -4.5, "coef": -4.0, "weight": -2.5, "score": -2.5}
 
 
 def _row_plausibility(roles: list[str], values: list[str]) -> float:
@@ -475,7 +528,7 @@ def _row_plausibility(roles: list[str], values: list[str]) -> float:
 
 
 def _name_score(name: str) -> Optional[float]:
-    if name in _UNITS or len(_CJK.findall(name)) < 2 or name[0] in "%)）、,，。;；:：/" or len(name) > 60 or name[-1] in "、,，(（:：/%":
+    if name in _UNITS or name in _QUALITATIVE or len(_CJK.findall(name)) < 2 or name[0] in "%)）、,，。;；:：/" or len(name) > 60 or name[-1] in "、,，(（:：/%":
         return None
     score = 0.0
     if re.search(r"[A-Za-z]", name):
@@ -484,6 +537,8 @@ def _name_score(name: str) -> Optional[float]:
         return None
     if len(name) < 4:
         score -= 1.0
+    if "反映" in name[2:]:
+        score -= 3.0  # the 指标解释 column run into the name
     return score
 
 
@@ -497,6 +552,7 @@ class _RowParser:
         self.strong = strong_cats
         self.memo_row: dict[tuple[int, bool], tuple[float, list]] = {}
         self.memo_slot: dict[tuple[int, int], tuple[float, list]] = {}
+        self.needed = {r for r in roles if r in ("target", "actual", "extra")} or _VALUE_ROLES
 
     def best(self, pos: int, after_l2: bool) -> tuple[float, list]:
         """(score, [(weak label|None, name, values)]) for s[pos:]."""
@@ -554,25 +610,31 @@ class _RowParser:
             return best
         if pos >= n:  # the text stops inside the row (a cut-off document)
             if k > 0:
-                best = (-3.0 * (len(roles) - k) / len(roles), ([""] * (len(roles) - k), []))
+                rest = roles[k:]
+                if all(r in _OPTIONAL for r in rest) and all(_OPTIONAL[r] == 0.0 for r in rest):
+                    best = (0.0, ([""] * len(rest), []))  # only optional columns left empty
+                else:
+                    best = (-3.0 * len(rest) / len(roles), ([""] * len(rest), []))
             self.memo_slot[key] = best
             return best
         role = roles[k]
         options: list[tuple[int, float, list[str]]] = []
-        if role == "target" and k + 1 < len(roles) and roles[k + 1] == "actual":
+        pair = roles[k + 1:k + 2] == ["actual"] or roles[k + 1:k + 3] == ["target2", "actual"]
+        if role == "target" and pair:
+            gap = [""] if roles[k + 1] == "target2" else []
             for size in range(1, 21):  # the same text twice: target and actual
                 a, b = pos + size, pos + 2 * size
                 if b <= n and self.s[pos:a] == self.s[a:b] and (_CJK.search(self.s[pos:a]) or re.search(r"\d", self.s[pos:a])):
-                    options.append((b, 6.0, [self.s[pos:a], self.s[a:b]]))
+                    options.append((b, min(10.0, 4.0 + 0.5 * size), [self.s[pos:a], *gap, self.s[a:b]]))
         for end, sc in _value_candidates(self.s, pos, _SLOT.get(role, "text")):
-            options.append((end, sc, [self.s[pos:end]]))
+            options.append((end, sc + _FILLED.get(role, 0.0), [self.s[pos:end]]))
         if role in _OPTIONAL:
             options.append((pos, _OPTIONAL[role], [""]))
         for end, sc, toks in options:
             rest_sc, rest = self.slots(end, k + len(toks))
             if rest is None:
                 continue
-            if k == 0 and not any(v for v, r in zip(toks + rest[0], roles) if r in _VALUE_ROLES):
+            if k == 0 and not any(v for v, r in zip(toks + rest[0], roles) if r in self.needed):
                 continue  # a row holds at least one value
             total = sc + rest_sc
             if total > best[0]:
@@ -586,7 +648,7 @@ def _table_rows(body: str, roles: list[str], next_row: Callable[[], int]) -> lis
     from corpus.indicators import classify_label
 
     body = _PLACEHOLDER.sub("", body)
-    body = re.sub(r"绩效指标(?=[\u4e00-\u9fff]{2,8}指标)", "", body)  # a merged group cell between rows
+    body = re.sub(r"绩效指标(?=[\u4e00-\u9fff]{2,8}指标)|(?<=[\d%是否])绩效指标", "", body)  # a merged group cell
     out: list[list[Piece]] = []
     strong = {classify_label(m.group(0))[1] for m in _level_pattern().finditer(body)
               if classify_label(m.group(0))[0] == "L2"}
