@@ -265,3 +265,12 @@ def test_search_results_keep_jargon_in_a_fold(app_home):
     assert "分词" not in html and "融合 0." not in html
     assert "检索词被切成" not in visible and "综合排序分" not in visible
     assert "检索词被切成" in html
+
+
+def test_short_labels_keep_head_and_tail():
+    from ui.app import short_labels
+
+    names = ["云梦区文化馆", "上海市浦汇区绿化和市容管理所", "虹川区建设工程质量安全监督站"]
+    assert short_labels(names) == ["云梦区文化馆", "上海市浦…管理所", "虹川区建…监督站"]
+    clash = ["临溪县疾病预防控制中心", "临溪县疾控预防控制中心"]  # same head and tail: kept in full
+    assert short_labels(clash) == clash

@@ -172,6 +172,41 @@ def test_other_tabs_render(page):
     _shot(page, "corpus.png")
 
 
+LABEL_BOXES = """id => {
+  const box = document.getElementById(id).getBoundingClientRect();
+  const svg = document.querySelector('#' + id + ' svg.marks');
+  const r = svg.getBoundingClientRect();
+  const overhang = getComputedStyle(svg).overflow === 'visible';
+  return [...svg.querySelectorAll('.role-axis-label text')].map(t => {
+    const b = t.getBoundingClientRect();
+    const inside = (o) => b.left >= o.left && b.right <= o.right && b.top >= o.top && b.bottom <= o.bottom;
+    return {text: t.textContent, shown: inside(box) && (overhang || inside(r))};
+  });
+}"""
+
+
+def test_corpus_chart_labels_not_cut(page, served):
+    """The 语料 unit and category charts: every axis label lies whole inside what is drawn (the svg,
+    or the chart block where the svg lets labels overhang), and the unit names are the app's own
+    short labels, not cut by Vega (the full name is in the tooltip)."""
+    from assistant.app_service import corpus_stats
+    from ui.app import short_labels
+
+    _tab(page, "语料")
+    expect(page.locator("#jx-plot-unit svg.marks .role-axis-label text").first).to_be_attached()
+    full = [u or "未知" for u in corpus_stats(served[1])["by_unit"]]
+    assert max(map(len, full)) > 8  # the sample corpus has names long enough to need it
+    for chart in ["jx-plot-unit", "jx-plot-cat"]:
+        labels = page.evaluate(LABEL_BOXES, chart)
+        assert labels and all(lb["shown"] for lb in labels), [lb["text"] for lb in labels if not lb["shown"]]
+    names = {lb["text"] for lb in page.evaluate(LABEL_BOXES, "jx-plot-unit") if not lb["text"].isdigit()}
+    assert names == set(short_labels(full))
+    page.locator("#jx-plot-unit svg.marks .role-mark path").first.hover()
+    tip = page.locator("#vg-tooltip-element")
+    expect(tip).to_contain_text("单位全称")  # the full name on hover
+    assert any(f"单位全称{n}" in tip.inner_text().replace("\n", "").replace("\t", "") for n in full)
+
+
 def test_draft_rollover_edit_check_export(page, tmp_path):
     from corpus.parse import parse_file
 

@@ -38,6 +38,10 @@ HEAD = f"<script>({LOCALE_JS})()</script>"
 load event in build_app repeats the switch for a launch without it."""
 
 CSS = """
+/* Vega sizes a chart by its estimate of the labels' width, a few px short for CJK: let a label
+   overhang the svg into a margin instead of being cut (issue 15) */
+#jx-plot-unit svg.marks,#jx-plot-cat svg.marks{overflow:visible}
+#jx-plot-unit .vega-embed,#jx-plot-cat .vega-embed{padding-left:12px}
 .jx-hit{border:1px solid #ddd;border-radius:8px;padding:10px 12px;margin:8px 0;background:#fff}
 .jx-hit .head{font-weight:600}
 .jx-prov,.jx-score,.jx-usage{color:#555;font-size:0.9em;margin-top:4px}
@@ -345,6 +349,16 @@ def exemplar_view(home: Path, level1: str = ANY, level2: str = ANY) -> str:
 # --- 语料 ---------------------------------------------------------------------------------
 
 
+def short_labels(names: list[str], keep: int = 8) -> list[str]:
+    """Axis labels that fit a chart: a long name keeps its head and tail around "…" (the full
+    name is in the bar's tooltip); a clash between two shortened names keeps both in full."""
+    def cut(n: str) -> str:
+        return n if len(n) <= keep else n[: keep - 4] + "…" + n[-3:]
+
+    short = [cut(n) for n in names]
+    return [s if short.count(s) == 1 else n for s, n in zip(short, names)]
+
+
 def stats_view(home: Path):
     """(summary HTML, year DataFrame, kind DataFrame, unit DataFrame, category DataFrame)."""
     import pandas as pd
@@ -356,7 +370,8 @@ def stats_view(home: Path):
                f'{s["indicators"]} 个指标；其中 {s["rows_flawed"]} 个指标行有检查问题。</div>')
     years = pd.DataFrame({"年度": [str(y or "未知") for y in s["by_year"]], "文件数": list(s["by_year"].values())})
     kinds = pd.DataFrame({"类型": [KIND_ZH.get(k, k) for k in s["by_kind"]], "文件数": list(s["by_kind"].values())})
-    units = pd.DataFrame({"单位": [u or "未知" for u in s["by_unit"]], "文件数": list(s["by_unit"].values())})
+    full = [u or "未知" for u in s["by_unit"]]
+    units = pd.DataFrame({"单位": short_labels(full), "单位全称": full, "文件数": list(s["by_unit"].values())})
     cats = pd.DataFrame({
         "类别": [f"{a}/{b}" for a, b in s["by_category"]], "一级": [a for a, _ in s["by_category"]],
         "指标数": list(s["by_category"].values()),
@@ -511,9 +526,10 @@ def build_app(home: Path):
                     plot_year = gr.BarPlot(s_years, x="年度", y="文件数", title="按年度", height=240, y_lim=[0, None])
                     plot_kind = gr.BarPlot(s_kinds, x="类型", y="文件数", title="按类型", height=240, y_lim=[0, None])
                 with gr.Row():
-                    plot_unit = gr.BarPlot(s_units, x="单位", y="文件数", title="按单位", height=300, x_label_angle=-30, y_lim=[0, None])
+                    plot_unit = gr.BarPlot(s_units, x="单位", y="文件数", title="按单位", height=300, x_label_angle=-30, y_lim=[0, None],
+                                           tooltip=["单位全称"], elem_id="jx-plot-unit")
                     plot_cat = gr.BarPlot(s_cats, x="类别", y="指标数", color="一级", title="指标按类别", height=300, y_lim=[0, None],
-                                          x_label_angle=-30)
+                                          x_label_angle=-30, elem_id="jx-plot-cat")
                 gr.Markdown("### 原文")
                 with gr.Row():
                     src_id = gr.Textbox(label="文件编号", scale=3)
