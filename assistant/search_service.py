@@ -307,8 +307,9 @@ def load_index(home: Optional[Path] = None):
 
 def _warm(idx):
     """Build the index's verbatim-match text while loading (a background reload, or the one
-    first load) instead of inside the first query that needs it: ~50 ms per 1,000 passages,
-    about 5 s at 100k, which a search after each ingest swap would otherwise wait for."""
+    first load) instead of inside the first query that needs it: 8 ms for the sample corpus's
+    911 passages (58 characters on average), ~5 s for 100k passages of ~220 characters, which a
+    search after each ingest swap would otherwise wait for."""
     idx.verbatim("")
     return idx
 
