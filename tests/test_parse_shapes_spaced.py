@@ -48,3 +48,29 @@ def test_space_separated_target_table_with_spaced_placeholders():
     assert ("数量指标", "新建驿站数量(≥**个)", "≥", 2, "个") in rows
     assert ("质量指标", "工程验收合格率(≥**%)", "≥", 98, "%") in rows
     assert ("服务对象满意度指标", "游客满意度(≥**%)", "≥", 90, "%") in rows
+
+
+HEBEI_SELF_EVALUATION = "\n".join([
+    "青禾县民政局2021年度预算项目绩效自评表",
+    "一、基本情况 项目名称: 困难群众取暖补贴 是否为专项资金: 实施(主管)单位 315002-青禾县民政局机关 金额单位: 万元",
+    "二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)",
+    "预算数 12.50 到位数 12.50 执行数 12.50 100.00",
+    "其中:财政资金 12.50 其中:财政资金 12.50 其中:财政资金 12.50",
+    "四、年度绩效指标完成情况 一级指标 二级指标 三级指标 指标分值 预期指标值 单项指标实际完成值 单项指标完成情况 自评得分",
+    "符号 单位(文字描述) 单项指标得分 权重占比(%) 单项指标折算得分",
+    "产出指标 数量指标 补贴发放户数 按标准向困难家庭发放取暖补贴的户数 >= 300 户 320户 完成 30.00 30.00 9.00",
+    "时效指标 发放及时率 每季度按时发放补贴的比例(百分比) >= 95 %(百分比) 100% 完成 30.00 30.00 9.00",
+    "满意度指标 服务对象满意度指标 服务对象满意度 受助家庭对补贴发放工作的满意程度 >= 90 %(百分比) 98% 完成 10.00 10.00 1.00",
+    "预算执行率 预算执行率",
+])
+
+
+def test_hebei_rows_with_a_description_column_and_a_name_that_spells_its_level():
+    filing = parse_bytes(HEBEI_SELF_EVALUATION.encode("utf-8"), "取暖补贴_自评表.txt")
+    project = filing.projects[0]
+    assert project.name == "困难群众取暖补贴"
+    rows = [(i.level1, i.level2, i.name, i.comparator, i.value, i.unit, i.actual, i.score) for i in project.indicators]
+    assert ("产出指标", "数量指标", "补贴发放户数", "≥", 300, "户", "320户", 30) in rows
+    assert ("产出指标", "时效指标", "发放及时率", "≥", 95, "%", "100%", 30) in rows
+    # '服务对象满意度' after the '服务对象满意度指标' cell is the row's name, not a third level
+    assert ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥", 90, "%", "98%", 10) in rows

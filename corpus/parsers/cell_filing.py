@@ -195,11 +195,14 @@ def _rows_read(rows) -> int:
     good = 0
     for r in rows:
         raw = (r.raw_value or "").strip()
-        named = len(re.findall(r"[\u4e00-\u9fff]", r.name or "")) >= 2 and not looks_like_value(r.name or "")
+        bare = re.sub(r"[（(][^（()）]*[）)]", "", r.name or "")
+        named = len(re.findall(r"[\u4e00-\u9fff]", r.name or "")) >= 2 and not looks_like_value(bare) and raw != r.name
         numeric = bool(re.search(r"\d", raw)) and (r.comparator or r.unit) is not None
-        qualitative = bool(raw) and r.value is None and not looks_like_value(raw)
+        qualitative = bool(re.search(r"[\u4e00-\u9fff]{2}", raw)) and r.value is None and not looks_like_value(raw)
         if named and (numeric or qualitative):
             good += 2 if r.level1 else 1
+        elif not named:
+            good -= 1  # a value or a fragment read as a name: the columns were shifted
     return good
 
 

@@ -164,6 +164,8 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
             i += 1
             continue
         kind, cat = classify_label(text)
+        if kind and _level_named_row(text, cat, subcategory, level2, cells[i - 1].text if i else ""):
+            kind = None  # '服务对象满意度指标 | 服务对象满意度 | …': the row's name, not a third level
         if kind:
             label = normalize_label(re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[）)]$", "", text))
             if kind == "L1?":
@@ -238,6 +240,13 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
     if rows and not rows[-1].raw_value:
         warnings.append(f"指标表在「{rows[-1].name}」处中断，文件可能不完整")
     return rows
+
+
+def _level_named_row(text: str, cat, subcategory, level2: str, previous: str) -> bool:
+    """A name that spells its level without the suffix, right after that level's cell."""
+    c = normalize_label(text)
+    return bool(level2) and cat == subcategory and not c.endswith(("指标", "目标")) \
+        and normalize_label(previous) == level2 and level2.startswith(c)
 
 
 def _merge_value_parts(cells: list[Cell]) -> list[Cell]:
