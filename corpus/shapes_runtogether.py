@@ -102,11 +102,16 @@ def _is_run_together(text: str) -> bool:
     """A long line with no separators that holds several form labels or a table header."""
     t = text.strip()
     c = _compact(t)
-    if len(c) < _MIN_LEN or "|" in t or "\t" in t:
+    if len(c) < (_MIN_LEN // 2 if _CHUNK.match(t) else _MIN_LEN) or "|" in t or "\t" in t:
         return False
     if len(t) - len(c) > len(c) / 8 or len(re.findall(r"[\d%]\s+[\d=≥≤<>]", t)) >= 2:
         return False  # cells separated by spaces (numbers apart), not run together
-    return len(_label_pattern().findall(c)) >= 4 or sum(w in c for w in ("一级指标", "二级指标", "三级指标")) >= 2
+    return len(_label_pattern().findall(c)) >= 4 or sum(w in c for w, _ in _HEADER_WORDS) >= 4
+
+
+def _chunk_no(text: str) -> Optional[int]:
+    m = _CHUNK.match(text)
+    return int(m.group(1)) if m else None
 
 
 def _groups(lines: list[Line]) -> list[tuple[int, int]]:
@@ -118,6 +123,9 @@ def _groups(lines: list[Line]) -> list[tuple[int, int]]:
         if lines[i].cells is not None or not _is_run_together(lines[i].text):
             i += 1
             continue
+        while i > 0 and lines[i - 1].cells is None and _chunk_no(lines[i - 1].text) is not None \
+                and _chunk_no(lines[i - 1].text) == (_chunk_no(lines[i].text) or 0) - 1:
+            i -= 1  # the chunks before, shorter than a run-together line on their own
         j = i
         while j + 1 < n and lines[j + 1].cells is None and lines[j + 1].text.strip() and "|" not in lines[j + 1].text:
             nxt = lines[j + 1].text.strip()
