@@ -179,7 +179,18 @@ def read_docx(data: bytes, path: str) -> ExtractedText:
     return out
 
 
+MAX_BLANK_ROW_RUN = 100  # blank rows kept in a row; a longer run (a far-off stray cell) is one gap
+
+
 def _sheet_rows(ws: Any) -> Iterator[list[str]]:
+    """Rows as cell texts, each only as wide as its own last cell.
+
+    The sheet's `<dimension>` is the file's word: openpyxl pads every row to the claimed width
+    and fills every row up to the claimed height, so `A1:XFD1048576` plus one cell at XFD1048576
+    made 16,384-wide lists for a million blank rows (refused only after 168 s). The claim is
+    dropped (`reset_dimensions`) and only the cells the sheet holds are read.
+    """
+    ws.reset_dimensions()
     for row in ws.iter_rows(values_only=True):
         yield ["" if v is None else _cell_text(v) for v in row]
 
@@ -206,9 +217,13 @@ def read_xlsx(data: bytes, path: str) -> ExtractedText:
     try:
         for sheet_no, ws in enumerate(wb.worksheets, start=1):
             out.pages = sheet_no
+            blank_run = 0
             for cells in _sheet_rows(ws):
                 while cells and cells[-1] == "":
                     cells.pop()
+                blank_run = 0 if cells else blank_run + 1
+                if blank_run > MAX_BLANK_ROW_RUN:
+                    continue
                 cells_seen += len(cells)
                 if cells_seen > MAX_CELLS or len(out.lines) >= MAX_LINES:
                     raise TooLarge(path, f"超过 {MAX_CELLS} 个单元格或 {MAX_LINES} 行")
