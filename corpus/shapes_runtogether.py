@@ -704,6 +704,8 @@ def _with_unit(by_role: dict[str, str], role: str) -> str:
     v = by_role.get(role, "")
     if role not in ("target", "actual") or not v:
         return v
+    if v.startswith("%") and _COMPARATOR.match(v, 1):
+        v = v[1:]  # '%=99百分比': a stray mark before the comparator
     unit = by_role.get("unit", "")
     if unit and re.fullmatch(r"[\d.]+", v):
         v += unit
@@ -714,6 +716,17 @@ def _with_unit(by_role: dict[str, str], role: str) -> str:
     if m and role == "target" and float(v[:-1]) > 100:
         v = "≥" + m.group(1) + "%"  # '290%': '≥' read as 2
     return v
+
+
+def word_value_tail(name: str) -> Optional[str]:
+    """A qualitative level of two characters or more closing a name cell ('…情况稳步提高'),
+    when what is left still reads as a name ending in a noun (情况, 水平, 程度…)."""
+    for size in range(6, 1, -1):
+        word = name[-size:]
+        head = name[:-size]
+        if word in _QUALITATIVE and len(head) >= 4 and re.search(r"(?:情况|水平|程度|状况|能力|质量|环境|条件|效果|作用)$", head):
+            return word
+    return None
 
 
 # --- entry point -----------------------------------------------------------------------

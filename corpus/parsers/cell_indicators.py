@@ -16,6 +16,7 @@ from corpus.indicators import classify_label, clean_name
 from corpus.labels import normalize_label
 from corpus.models import Indicator
 from corpus.normalize import first_number, looks_like_value, split_value
+from corpus.shapes_runtogether import word_value_tail
 from corpus.parsers.cell_values import (
     COMPARATOR_ONLY,
     NATURE_MARKS,
@@ -230,6 +231,10 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
             if m and m.start() >= 2 and (re.search(r"[%‰≥≤<>=]", m.group(1)) or re.search(r"\D$", m.group(1))):
                 assigned = [("target", m.group(1))]
                 name = name[: m.start()]
+            elif word_value_tail(name):  # '…发展情况稳步提高': a qualitative target run into its name
+                word = word_value_tail(name)
+                assigned = [("target", word)]
+                name = name[: -len(word)]
         ind = _make_indicator(level1, level2, category, subcategory, name, assigned, cells[i:j])
         if ind is not None:
             rows.append(ind)
