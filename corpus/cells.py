@@ -91,11 +91,11 @@ def to_simplified(text: str) -> str:
 
 def _space_cells(text: str) -> Optional[list[str]]:
     """Cells of a space-separated row, or None for a line that reads as prose."""
-    from corpus.shapes_spaced import join_bracket_parts
+    from corpus.shapes_spaced import join_bracket_parts, label_and_value
 
     parts = join_bracket_parts([p for p in re.split(r"\s+", text.strip()) if p])
     if len(parts) < 3:
-        return None
+        return label_and_value(parts)
     lengths = sorted(len(p) for p in parts)
     if len(parts) >= 5 and lengths[len(lengths) // 2] <= 8:
         return parts
@@ -267,7 +267,9 @@ def build_rows(doc: ExtractedText) -> list[Row]:
     close_pipe_row()
     from corpus.wrapped_labels import join_wrapped_labels
 
-    return join_wrapped_labels(rows)
+    from corpus.shapes_spaced import place_trailing_values
+
+    return place_trailing_values(join_wrapped_labels(rows))
 
 
 def _split_cells(cells: list[Cell]) -> list[Cell]:

@@ -9,6 +9,8 @@ so a stray unclosed bracket cannot swallow the row).
 
 from __future__ import annotations
 
+import re
+
 _OPEN = "(（[［【"
 _CLOSE = ")）]］】"
 _MAX_JOIN = 4
@@ -40,3 +42,43 @@ def join_bracket_parts(parts: list[str]) -> list[str]:
         out.append(part)
         i += 1
     return out
+
+
+def label_and_value(parts: list[str]) -> list[str] | None:
+    """A two-piece line 'label amount' ('资金总额 3') as two cells, else None (prose)."""
+    from corpus.labels import label_of
+
+    if len(parts) != 2 or not _AMOUNT.match(parts[1]):
+        return None
+    if any(label_of(parts[0], table) for table in ("fields", "money", "evaluation")):
+        return parts
+    return None
+
+
+_AMOUNT = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?\s*(?:万元|元|%|％)?$")
+
+
+def place_trailing_values(rows: list) -> list:
+    """A header row of column labels, then a row of 'label amount' pairs with one amount
+    left over at its end ('预算数 6.84 到位数 6.84 执行数 6.84 100.00' under '… 预算执行进度(%)'):
+    the leftover is the header's last column, so it gets that label as its own cell."""
+    from corpus.cells import Cell
+    from corpus.labels import label_of
+
+    for k in range(1, len(rows)):
+        head, row = rows[k - 1], rows[k]
+        if not (head.tabular and row.tabular) or len(row.cells) < 5 or len(row.cells) % 2 == 0:
+            continue
+        last = head.cells[-1].text if head.cells else ""
+        if not label_of(last, "money"):
+            continue
+        texts = row.texts
+        pairs = texts[:-1]
+        if not _AMOUNT.match(texts[-1]) or any(label_of(t, "money") == label_of(last, "money") for t in pairs):
+            continue
+        labels, amounts = pairs[0::2], pairs[1::2]
+        if all(len(t) <= 12 and not _AMOUNT.match(t) for t in labels) and all(_AMOUNT.match(a) for a in amounts) \
+                and any(label_of(t, "money") for t in labels):
+            tail = row.cells[-1]
+            row.cells.insert(len(row.cells) - 1, Cell(last, tail.line, tail.row))
+    return rows

@@ -69,8 +69,54 @@ def test_hebei_rows_with_a_description_column_and_a_name_that_spells_its_level()
     filing = parse_bytes(HEBEI_SELF_EVALUATION.encode("utf-8"), "取暖补贴_自评表.txt")
     project = filing.projects[0]
     assert project.name == "困难群众取暖补贴"
+    # '实施(主管)单位' names both bodies; the code before the name is dropped
+    assert (project.implementer, project.department) == ("青禾县民政局机关", "青禾县民政局机关")
+    # the 预算执行进度 column's value is the amount left over at the end of the pairs row
+    assert (project.budget.current_year, project.budget.executed, project.budget.execution_rate) == (125000, 125000, 100)
     rows = [(i.level1, i.level2, i.name, i.comparator, i.value, i.unit, i.actual, i.score) for i in project.indicators]
     assert ("产出指标", "数量指标", "补贴发放户数", "≥", 300, "户", "320户", 30) in rows
     assert ("产出指标", "时效指标", "发放及时率", "≥", 95, "%", "100%", 30) in rows
     # '服务对象满意度' after the '服务对象满意度指标' cell is the row's name, not a third level
     assert ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥", 90, "%", "98%", 10) in rows
+
+
+INNER_MONGOLIA_TARGETS = "\n".join([
+    "草原防火物资储备经费项目绩效目标表",
+    "(2022年)",
+    "项目名称 草原防火物资储备经费",
+    "项目类别 (31)部门预算项目",
+    "主管部门 (512)青禾旗林业和草原局(部门)",
+    "实施单位 (512001)青禾旗林业和草原局",
+    "投入目标 (万元) 资金来源 年初安排金额(万元)",
+    "资金总额 8",
+    "其中: 财政拨款数 8",
+    "其他资金 0",
+    "绩效指标 一级指标 二级指标 三级指标 指标性质 指标方向 目标值 计量单位 分值 备注",
+    "产出指标 数量指标 储备灭火器数量 正向 = 200 个 10",
+    "产出指标 质量指标 物资验收合格率 正向 = 100 % 10",
+    "产出指标 成本指标 物资采购总成本 反向 = 8 万元 10",
+])
+
+
+def test_inner_mongolia_codes_role_suffix_and_a_one_column_money_table():
+    filing = parse_bytes(INNER_MONGOLIA_TARGETS.encode("utf-8"), "防火物资_目标表.txt")
+    project = filing.projects[0]
+    assert project.department == "青禾旗林业和草原局"  # '(512)…(部门)': code and role mark dropped
+    assert project.budget.current_year == 80000  # '资金总额 8' under the 年初安排金额 column
+    rows = [(i.name, i.comparator, i.value, i.unit, i.weight) for i in project.indicators]
+    assert ("储备灭火器数量", "=", 200, "个", 10) in rows
+    assert ("物资采购总成本", "=", 8, "万元", 10) in rows
+
+
+def test_an_empty_reason_column_does_not_take_the_next_rows_name():
+    text = " ".join([
+        "附件: 项目支出绩效自评表 (2022年度) 项目名称 村道保洁经费 主管部门 青禾镇人民政府 实施单位 青禾镇人民政府",
+        "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+        "产出指标(50分) 数量指标 保洁村数量 =6个 6 10 10 保洁员人数 =30人 30 10 10",
+        "质量指标 保洁达标率 ≥95% 97% 10 10 总分 100 98",
+    ])
+    filing = parse_bytes(text.encode("utf-8"), "保洁_自评表.txt")
+    rows = {i.name: (i.raw_value, i.actual, i.weight, i.score, getattr(i, "deviation", None))
+            for i in filing.projects[0].indicators}
+    assert rows["保洁村数量"] == ("=6个", "6", 10, 10, None)
+    assert rows["保洁员人数"] == ("=30人", "30", 10, 10, None)

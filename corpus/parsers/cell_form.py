@@ -24,7 +24,8 @@ from corpus.parsers.cell_values import any_label, money_value, percent_value, sp
 from corpus.parsers.prose_money import prose_budget
 from corpus.parsers.report_heading import find_report_title, report_parts
 
-_CODE_PREFIX = re.compile(r"^(?:\[\d+\]|【\d+】|\d{3,}[-—_\s]+)")
+_CODE_PREFIX = re.compile(r"^(?:\[\d+\]|【\d+】|[（(]\d{3,}[）)]|\d{3,}[-—_\s]+)")
+_ROLE_SUFFIX = re.compile(r"[（(](?:部门|单位|主管部门)[）)]$")  # '(433)XX联合社(部门)
 
 
 @dataclass
@@ -58,7 +59,7 @@ class CellForm:
 def clean_org(text: str) -> str:
     """A unit or department as written, without the codes some systems prefix."""
     t = re.sub(r"\s+", "", text).strip("：:|。．.，,；;")
-    return _CODE_PREFIX.sub("", t)
+    return _ROLE_SUFFIX.sub("", _CODE_PREFIX.sub("", t))
 
 
 # --- title, year, name -----------------------------------------------------------
@@ -131,15 +132,31 @@ def read_fields(cells: list[Cell]) -> dict[str, tuple[str, Cell]]:
             continue
         if key in found:
             continue
-        for nxt in cells[i + 1:i + 4]:
+        following = cells[i + 1:i + 4]
+        for k, nxt in enumerate(following):
             t = nxt.text.strip()
             if not t:
                 continue
             if any_label(t) or t in ("是", "否") and key != "category" or t in _COLUMN_HEADS:
                 break  # a column header row ('项 目 名 称 | 金额 | 备注'), not a field and its value
+            if key in _ORG_KEYS and _org_further(t, following[k + 1:]):
+                continue  # a neighbouring column's words interleaved before the unit's name
             found[key] = (t, cell)
+            if key == "implementer" and "主管" in normalize_label(cell.text):
+                found.setdefault("department", (t, cell))  # '实施(主管)单位' names both
             break
     return found
+
+
+_ORG_KEYS = ("unit", "department", "implementer")
+
+
+def _org_further(text: str, rest: list[Cell]) -> bool:
+    """`text` is no body's name while the next non-empty cell is one."""
+    from corpus.parsers.cell_filing import plausible_org
+
+    nxt = next((c.text.strip() for c in rest if c.text.strip()), "")
+    return bool(nxt) and not plausible_org(clean_org(text)) and plausible_org(clean_org(nxt)) and not any_label(nxt)
 
 
 # --- money -----------------------------------------------------------------------
@@ -181,7 +198,8 @@ def read_budget(cells: list[Cell]) -> tuple[Budget, dict[str, float]]:
                 if cells[j].text.strip():
                     run.append(label_of(cells[j].text, "money"))
                 j += 1
-            if len(run) >= 2 and not money_value(cells[j].text if j < n else "", unit):
+            single = j < n and is_total_row(cells[j].text) and run[0] in ("total", "current_year")
+            if (len(run) >= 2 or single) and not money_value(cells[j].text if j < n else "", unit):
                 columns = list(run)
                 i = j
                 continue

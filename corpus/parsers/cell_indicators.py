@@ -224,6 +224,8 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
                 if looks_like_value(nxt) and pos + 1 < len(roles_here):
                     continue  # this row has no cell for the number column; the cell is the next role's
                 break
+            if role in ("deviation", "note") and _next_row_name(cells, j, cell.row):
+                break  # the row left its text column empty: this is the next row's name
             assigned.append((role, nxt))
             j += 1
         if not any(v for _, v in assigned):
@@ -245,6 +247,17 @@ def read_indicators(cells: list[Cell], warnings: list[str]) -> list[Indicator]:
     if rows and not rows[-1].raw_value:
         warnings.append(f"指标表在「{rows[-1].name}」处中断，文件可能不完整")
     return rows
+
+
+def _next_row_name(cells: list[Cell], j: int, row) -> bool:
+    """cells[j] is a name whose target follows ('保障村干部人数 | =42个'), not a reason text."""
+    text = cells[j].text.strip()
+    if not text or looks_like_value(text.translate(SYMBOLS)) or j + 1 >= len(cells):
+        return False
+    after = cells[j + 1]
+    if row is not None and after.row != row:
+        return False
+    return bool(re.match(r"^(?:>=|<=|≥|≤|>|<|=)\s*\d", after.text.strip().translate(SYMBOLS)))
 
 
 def _level_named_row(text: str, cat, subcategory, level2: str, previous: str) -> bool:
