@@ -19,7 +19,7 @@ from corpus.labels import label_of, leading_label, normalize_label
 from corpus.models import Budget, Indicator, Section
 from corpus.normalize import find_year, first_number
 from corpus.parsers.cell_evaluation import read_evaluation
-from corpus.parsers.cell_indicators import is_name_header, read_indicators
+from corpus.parsers.cell_indicators import _role_of_header, is_name_header, read_indicators
 from corpus.parsers.cell_values import any_label, money_value, percent_value, span_of_cells
 from corpus.parsers.prose_money import prose_budget
 from corpus.parsers.report_heading import find_report_title, report_parts
@@ -364,6 +364,7 @@ def read_form(rows: list[Row], self_evaluation: bool) -> CellForm:
     if self_evaluation and form.indicators and not _has_form_end(cells):
         form.warnings.append("没有找到表尾（总分、填报人或说明等），文件可能不完整")
     last = next((c.text.strip() for c in reversed(cells) if c.text.strip()), "")
-    if last and (classify_label(last)[0] or any_label(last) or is_name_header(last) or _cut_label(last)):
+    header_cell = len(normalize_label(last)) <= 10 and _role_of_header(last) is not None  # '… 总分 年度指标值'
+    if last and (classify_label(last)[0] or any_label(last) or is_name_header(last) or _cut_label(last) or header_cell):
         form.warnings.append(f"文件在「{last[:20]}」处中断，其后的内容缺失，文件可能不完整")
     return form

@@ -1,0 +1,293 @@
+"""Indicator tables whose cells a PDF/xls/docx extraction put out of reading order.
+
+Mirror sites that extract text from a table column by column give the cells of an
+indicator table in one of two de-interleaved orders instead of name, target, actual,
+weight, score row by row:
+
+- row-major values apart from their names: the header, then every row's values one
+  row after another (`=100% 100% 10 10 =100% 100% 20 20 …`), the names and level
+  labels before or after them (`… 合同结算条款完成率 费用结算及时性 …`);
+- column-major: the names, then each column header followed by that column's values
+  (`年度目标值 7 100% 100% 实施周期目标值 7 100% 100%`).
+
+Both are recognised by counts that must agree: the number of names times the number
+of value columns is the length of the value run (row-major), or every column header
+is followed by as many values as there are names (column-major). Only then are the
+region's cells rebuilt as ordinary rows (level 1, level 2, name, values in header
+order) for the cell reader; anything else is left as it came. Names cut by the
+extraction ('与委托运营方结算完成' … '率') are joined, a level label is given to each name
+when there are as many level-2 labels as names, level 1 follows from level 2.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from corpus.cells import Cell, Row
+from corpus.indicators import classify_label
+from corpus.labels import label_of, normalize_label
+
+_NAME_HEADERS = ("三级指标", "指标名称", "指标内容", "三级目标", "具体指标")
+_START = _NAME_HEADERS + ("一级指标", "二级指标")
+_END = ("总分", "综合得分", "绩效自评综合得分", "评价等次", "填报人", "填表人", "联系电话", "审核意见")
+_TITLE = re.compile(r"(?:自评表|目标表|申报表)")
+_VALUE = re.compile(
+    r"^(?:>=|<=|≥|≤|≧|≦|>|<|=|＝|＞|＜)?\s*[-+]?\d+(?:,\d{3})*(?:\.\d+)?\s*"
+    r"(?:%|％|‰|[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,2})?)?$|^[—-]$"
+)
+_NOISE = set("绩效指标目")
+# level 2 category -> level 1 category (the national template's hierarchy)
+_PARENT = {"数量": "产出", "质量": "产出", "时效": "产出", "成本": "产出", "经济效益": "效益", "社会效益": "效益",
+           "生态效益": "效益", "可持续影响": "效益", "满意度": "满意度"}
+_L1_DEFAULT = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
+_MIN_ROW_CELLS = 8  # a handful of cells holds no table worth re-ordering
+
+
+def _role(text: str) -> Optional[str]:
+    from corpus.parsers.cell_indicators import _role_of_header
+
+    c = normalize_label(text)
+    if c in _START or len(c) > 12:
+        return None
+    return _role_of_header(c)
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE.match(re.sub(r"\s+", "", text)))
+
+
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?", text.strip()))
+
+
+def _kind(text: str) -> str:
+    """'start', 'end', 'role', 'level', 'label', 'value', 'noise' or 'name'."""
+    t = re.sub(r"\s+", "", text)
+    c = normalize_label(t)
+    if not c:
+        return "noise"
+    if c in _START:
+        return "start"
+    if any(c.startswith(w) for w in _END) and len(c) <= 12:
+        return "end"
+    if _TITLE.search(c) and len(c) >= 6:
+        return "end"
+    if classify_label(t)[0] and c.endswith(("指标", "目标")):
+        return "level"
+    if _role(t):
+        return "role"
+    if c in ("绩效指标", "年度绩效指标") or (len(c) == 1 and c in _NOISE):
+        return "noise"
+    if any(label_of(t, table) for table in ("fields", "money", "goals")):
+        return "label"
+    if _is_value(t):
+        return "value"
+    return "name"
+
+
+def _level1_labels(kinds: list[tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for kind, text in kinds:
+        if kind == "level":
+            k, cat = classify_label(text)
+            if k and k.startswith("L1") and cat:
+                out.setdefault(cat, normalize_label(text))
+    return out
+
+
+def _names(items: list[tuple[str, str]]) -> list[str]:
+    """The region's names in order, a short piece cut off a name joined back to it."""
+    names: list[str] = []
+    for kind, text in items:
+        if kind != "name":
+            continue
+        t = re.sub(r"\s+", "", text)
+        if len(t) <= 2 and names:
+            names[-1] += t
+        else:
+            names.append(t)
+    return names
+
+
+def _levels_for(items: list[tuple[str, str]], count: int) -> Optional[list[tuple[str, str]]]:
+    """(level 1, level 2) per name when the region holds exactly one level-2 label per name."""
+    level2 = []
+    for kind, text in items:
+        if kind != "level":
+            continue
+        k, cat = classify_label(text)
+        if k == "L2" or (k == "L1?" and level2):
+            level2.append((normalize_label(text), cat))
+        elif cat == "满意度" and level2 and level2[-1][1] != "满意度":
+            pass  # '满意度指标' as level 1; its level 2 follows
+    if len(level2) != count:
+        return None
+    l1 = _level1_labels(items)
+    out = []
+    for label, cat in level2:
+        parent = _PARENT.get(cat or "")
+        out.append((l1.get(parent, _L1_DEFAULT.get(parent, "")) if parent else "", label))
+    return out
+
+
+def _row_major(items: list[tuple[str, str]], roles: list[str]) -> Optional[tuple[list[list[str]], list[str]]]:
+    """Rows rebuilt from one long value run, and the values left over after them."""
+    names = _names(items)
+    width = len(roles)
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for kind, text in items:
+        t = re.sub(r"\s+", "", text)
+        if kind == "value":
+            current.append(t)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    if not runs or width < 2 or len(names) < 2:
+        return None
+    run = max(runs, key=len)
+    if len(run) < width * len(names) or len(run) > width * len(names) + 3:
+        return None
+    rows = [run[k * width:(k + 1) * width] for k in range(len(names))]
+    for values in rows:  # the number columns must hold numbers, or the grouping is wrong
+        for role, value in zip(roles, values):
+            if role in ("weight", "score") and not _is_number(value):
+                return None
+    return rows, run[width * len(names):]
+
+
+def _mark_runs(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Short texts inside a run of values are values too ('… 20 20 及时 及时 20 20 …')."""
+    out = list(items)
+    for k, (kind, text) in enumerate(out):
+        if kind != "name" or len(re.sub(r"\s+", "", text)) > 4 or k == 0 or out[k - 1][0] != "value":
+            continue
+        m = k + 1
+        while m < len(out) and out[m][0] == "name" and len(re.sub(r"\s+", "", out[m][1])) <= 4 and m - k < 3:
+            m += 1
+        if m < len(out) and out[m][0] == "value":
+            for q in range(k, m):
+                out[q] = ("value", out[q][1])
+    return out
+
+
+def _column_major(items: list[tuple[str, str]]) -> Optional[tuple[list[str], list[list[str]], list[str], list[str]]]:
+    """Names, then 'header v1 … vn' per column: (names, rows of values, headers, what is left)."""
+    first_value = next((k for k, (kind, _) in enumerate(items) if kind == "value"), None)
+    if first_value is None:
+        return None
+    names = _names(items[:first_value])
+    n = len(names)
+    if n < 2:
+        return None
+    headers: list[str] = []
+    columns: list[list[str]] = []
+    k = 0
+    while k < len(items):
+        kind, text = items[k]
+        if kind == "role":
+            values = []
+            m = k + 1
+            while m < len(items) and len(values) < n and (items[m][0] == "value" or (values and items[m][0] == "name")):
+                values.append(re.sub(r"\s+", "", items[m][1]))
+                m += 1
+            if len(values) == n and _is_value(values[0]):
+                headers.append(re.sub(r"\s+", "", text))
+                columns.append(values)
+                k = m
+                continue
+        k += 1
+    if not columns or any(kind == "role" for kind, _ in items[:first_value]) and len(columns) < 1:
+        return None
+    rows = [[col[r] for col in columns] for r in range(n)]
+    last = max(k for k, (kind, text) in enumerate(items) if kind == "role" and re.sub(r"\s+", "", text) == headers[-1])
+    rest = [re.sub(r"\s+", "", t) for kind, t in items[last + 1 + n:] if kind in ("name", "value")]
+    return names, rows, headers, rest
+
+
+def _rebuild(items: list[tuple[str, str]], anchor: Cell, row_base: int) -> Optional[list[Row]]:
+    items = _mark_runs(items)
+    role_texts = [re.sub(r"\s+", "", t) for kind, t in items if kind == "role"]
+    roles = [_role(t) for t in role_texts]
+    line = anchor.line
+
+    def row(texts: list[str], k: int) -> Row:
+        return Row(cells=[Cell(t, line, row_base + k) for t in texts], tabular=True)
+
+    names = _names(items)
+    major = _row_major(items, [r for r in roles if r]) if roles else None
+    if major is not None:
+        values, rest = major
+        levels = _levels_for(items, len(names)) or [("", "")] * len(names)
+        out = [row(["一级指标", "二级指标", "三级指标", *role_texts], 0)]
+        for k, (name, vals) in enumerate(zip(names, values), start=1):
+            out.append(row([levels[k - 1][0], levels[k - 1][1], name, *vals], k))
+        if len(rest) == 2 and all(_is_number(v) for v in rest) and any(kind == "end" for kind, _ in items):
+            out.append(row(["总分", *rest], len(out)))  # the 总分 row's 分值 and 得分
+        return out
+    column = _column_major(items)
+    if column is not None:
+        names, values, headers, rest = column
+        out = [row(["三级指标", *headers], 0)]
+        for k, (name, vals) in enumerate(zip(names, values), start=1):
+            out.append(row([name, *vals], k))
+        if rest:  # values of rows whose names the text never reached: kept, read as a row cut off
+            out.append(Row(cells=[Cell("".join(rest), line)]))
+        return out
+    return None
+
+
+def _region(cells: list[Cell], start: int) -> int:
+    """Where the indicator region that starts at `start` ends (the 总分 cell is kept in it)."""
+    k = start + 1
+    while k < len(cells):
+        kind = _kind(cells[k].text)
+        if kind == "end":
+            return k + 1 if normalize_label(cells[k].text).startswith(("总分", "综合得分")) else k
+        k += 1
+    return k
+
+
+def recover_interleaved(rows: list[Row]) -> list[Row]:
+    """Rows with every de-interleaved indicator region rebuilt (see the module docstring)."""
+    flat = [(r, c) for r, row in enumerate(rows) for c in row.cells]
+    if len(flat) < _MIN_ROW_CELLS:
+        return rows
+    cells = [c for _, c in flat]
+    replacements: list[tuple[int, int, list[Row]]] = []
+    k = 0
+    while k < len(cells):
+        if _kind(cells[k].text) != "start":
+            k += 1
+            continue
+        end = _region(cells, k)
+        items = [(_kind(c.text), c.text) for c in cells[k:end]]
+        rebuilt = _rebuild(items, cells[k], 100_000 + k)
+        if rebuilt:
+            replacements.append((k, end, rebuilt))
+        k = end
+    if not replacements:
+        return rows
+    result: list[Row] = []
+    pos = 0
+    for start, end, rebuilt in replacements:
+        result.extend(_rows_between(rows, flat, pos, start))
+        result.extend(rebuilt)
+        pos = end
+    result.extend(_rows_between(rows, flat, pos, len(flat)))
+    return result
+
+
+def _rows_between(rows: list[Row], flat: list[tuple[int, Cell]], a: int, b: int) -> list[Row]:
+    """The original rows' cells from flat index a to b, grouped back into their rows."""
+    out: list[Row] = []
+    last = None
+    for r, cell in flat[a:b]:
+        if r != last:
+            out.append(Row(cells=[], tabular=rows[r].tabular))
+            last = r
+        out[-1].cells.append(cell)
+    return out

@@ -1,0 +1,79 @@
+"""Indicator tables extracted out of reading order (PDF/xls/docx text on mirror sites).
+
+Inputs are written here (fictional units and projects) in the two de-interleaved
+orders such copies come in: every row's values in one run apart from the names and
+level labels (row-major), or the names first and then each column header with its
+column's values (column-major).
+"""
+
+from __future__ import annotations
+
+from corpus.cells import Cell, Row
+from corpus.parse import parse_bytes
+from corpus.readers.base import Line
+from corpus.shapes_interleaved import recover_interleaved
+
+ROW_MAJOR = " ".join([
+    "财政项目支出绩效自评表 (2023 年度) 项目名称 青禾公园绿化养护 主管部门 青禾区绿化局 实施单位 青禾区公园管理所",
+    "一级指标 二级指标 数量指标 三级指标 养护面积达标 年度 指标值 实际 完成值 分值 得分",
+    "=100% 100% 20 20 ≥95% 96% 20 18 及时 及时 20 20 >=90% 92% 20 20 >=90% 95% 20 18 100 96",
+    "率 产出指标 质量指标 绩 效 指 标 时效指标 效益指标 社会效益指标 苗木成活率 养护及时性 市民游园环境改善",
+    "满意度指标 服务对象满意度指标 游客满意度 总分",
+])
+
+
+def test_row_major_values_are_given_back_to_their_names():
+    filing = parse_bytes(ROW_MAJOR.encode("utf-8"), "公园养护_自评表.txt")
+    project = filing.projects[0]
+    rows = [(i.level1, i.level2, i.name, i.raw_value, i.actual, i.weight, i.score) for i in project.indicators]
+    assert rows == [
+        ("产出指标", "数量指标", "养护面积达标率", "=100%", "100%", 20, 20),  # '率' cut off the name, joined
+        ("产出指标", "质量指标", "苗木成活率", "≥95%", "96%", 20, 18),
+        ("产出指标", "时效指标", "养护及时性", "及时", "及时", 20, 20),
+        ("效益指标", "社会效益指标", "市民游园环境改善", ">=90%", "92%", 20, 20),
+        ("满意度指标", "服务对象满意度指标", "游客满意度", ">=90%", "95%", 20, 18),
+    ]
+    assert filing.evaluation.score == 96  # the 总分 row's values, left over after the rows
+
+
+COLUMN_MAJOR = "\n".join([
+    "绩效目标表",
+    "资金名称 青禾县职业教育专项资金",
+    "三级指标 新建实训基地(个) 实训设备到位率(%)",
+    "学生实训覆盖率(%)",
+    "年度目标值",
+    "3 100% 90%",
+    "实施周期目标值",
+    "5 100% 95% 持续提升 逐步",
+])
+
+
+def test_column_major_values_follow_their_header():
+    filing = parse_bytes(COLUMN_MAJOR.encode("utf-8"), "职教_目标表.txt")
+    rows = [(i.name, i.value, i.unit) for i in filing.projects[0].indicators if i.value is not None]
+    assert rows == [("新建实训基地(个)", 3, "个"), ("实训设备到位率(%)", 100, "%"), ("学生实训覆盖率(%)", 90, "%")]
+    # the values past the last name are kept and read as a row cut off
+    assert any("中断" in w for w in filing.warnings)
+
+
+def _stream(texts: list[str]) -> list[Row]:
+    line = Line(no=1, text=" ".join(texts))
+    return [Row(cells=[Cell(t, line, 0) for t in texts], tabular=True)]
+
+
+def test_a_table_in_reading_order_is_left_alone():
+    texts = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分",
+             "产出指标", "数量指标", "培训人数", "≥100人", "120人", "20", "20",
+             "质量指标", "培训合格率", "≥90%", "95%", "20", "20",
+             "时效指标", "培训按时完成率", "100%", "100%", "20", "20", "总分", "100", "100"]
+    rows = _stream(texts)
+    assert [r.texts for r in recover_interleaved(rows)] == [texts]
+
+
+def test_counts_that_do_not_agree_leave_the_region_as_it_came():
+    # three names but a value run that does not fill three rows of four columns
+    texts = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分",
+             "=100%", "100%", "20", "20", "≥95%", "96%", "20",
+             "数量指标", "甲项目完成率", "质量指标", "乙项目合格率", "时效指标", "丙项目及时率", "总分"]
+    rows = _stream(texts)
+    assert [r.texts for r in recover_interleaved(rows)] == [texts]
