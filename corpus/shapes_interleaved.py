@@ -291,3 +291,146 @@ def _rows_between(rows: list[Row], flat: list[tuple[int, Cell]], a: int, b: int)
             last = r
         out[-1].cells.append(cell)
     return out
+
+
+# --- the form's head: fields and the money table ------------------------------------
+
+_HEAD_MIN_CELLS = 30  # one extracted line holding a whole form
+_ORG_OR_NAME = ("name", "unit", "department", "implementer")
+_MONEY_COLUMNS = ("total", "current_year", "executed", "execution_rate", "weight", "score")
+_AMOUNT = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元)?$")
+_PERCENT = re.compile(r"^\d+(?:\.\d+)?\s*[%％]$")
+
+
+def _any_label(text: str) -> bool:
+    return any(label_of(text, t) for t in ("fields", "money", "goals", "evaluation"))
+
+
+def _loose_text(text: str) -> bool:
+    """A piece of a name or unit: words without digits, brackets at its end or a label."""
+    t = re.sub(r"\s+", "", text)
+    return 2 <= len(t) <= 30 and not re.search(r"\d|[)）:：。，,;；]$", t) and not re.search(r"\d", t) \
+        and not _any_label(t) and not _TITLE.search(t) and _kind(t) == "name"
+
+
+def _values_before_labels(cells: list[Cell]) -> list[Cell]:
+    """'XX 项目名称 主管部门 YY': a label whose neighbour is another label takes the loose
+    words written just before it (a value the extraction put ahead of its label)."""
+    out = list(cells)
+    k = 0
+    while k < len(out):
+        key = label_of(out[k].text, "fields")
+        nxt = out[k + 1].text if k + 1 < len(out) else ""
+        if key in _ORG_OR_NAME and nxt and _any_label(nxt):
+            m = k
+            while m > 0 and k - m < 3 and _loose_text(out[m - 1].text):
+                m -= 1
+            before = out[m - 1].text if m > 0 else ""
+            if m < k and not label_of(before, "fields"):
+                moved = Cell("".join(re.sub(r"\s+", "", c.text) for c in out[m:k]), out[m].line, out[m].row)
+                out[m:k + 1] = [out[k], moved]
+                k = m + 2
+                continue
+        k += 1
+    return out
+
+
+def _money_kind(text: str) -> Optional[str]:
+    key = label_of(text, "money")
+    return key if key in _MONEY_COLUMNS else None
+
+
+def _fits(column: str, value: str) -> bool:
+    t = value.replace(",", "")
+    if _PERCENT.match(t):
+        return column == "execution_rate"
+    if not _AMOUNT.match(t):
+        return False
+    number = float(re.sub(r"[^\d.]", "", t) or 0)
+    return column in ("total", "current_year", "executed") or number <= 100
+
+
+def _number(text: str) -> float:
+    return float(re.sub(r"[^\d.]", "", text.replace(",", "")) or 0)
+
+
+def _money_without_row_label(cells: list[Cell]) -> list[Cell]:
+    """A money header run followed at once by amounts (its 年度资金总额 label displaced
+    further on): the amounts are the total row. A merged 执行率 cell the extraction put
+    elsewhere is found as a lone percentage that agrees with 执行数 / 预算数."""
+    from corpus.parsers.cell_form import is_total_row
+
+    k = 0
+    while k < len(cells):
+        columns = []
+        m = k
+        while m < len(cells) and _money_kind(cells[m].text):
+            columns.append(_money_kind(cells[m].text))
+            m += 1
+        if len(columns) < 3 or m >= len(cells) or not _AMOUNT.match(cells[m].text.replace(",", "")):
+            k = m + 1 if m > k else k + 1
+            continue
+        money = [c for c in columns if c in ("total", "current_year", "executed")]
+        rest = [c for c in columns if c not in money]
+        values: list[str] = []
+        q = m
+        while q < len(cells) and len(values) < len(columns):
+            t = re.sub(r"\s+", "", cells[q].text)
+            column = (money + rest)[len(values)] if len(values) < len(money) else None
+            if column is not None and not _fits(column, t):
+                break
+            if column is None and not (_AMOUNT.match(t.replace(",", "")) and _number(t) <= 100 or _PERCENT.match(t)):
+                break
+            values.append(t)
+            q += 1
+        label_at = next((p for p in range(q, min(q + 40, len(cells))) if is_total_row(cells[p].text)), None)
+        if len(values) < len(money) + 1 or label_at is None:
+            k = q
+            continue
+        by_column = dict(zip(money, values))
+        others = values[len(money):]
+        rate_missing = "execution_rate" in rest and len(others) == len(rest) - 1 and not any(_PERCENT.match(v) for v in others)
+        if rate_missing:
+            non_rate = [c for c in rest if c != "execution_rate"]
+            by_column.update(zip(non_rate, others))
+            rate_at = _stray_rate(cells, q, by_column)
+            by_column["execution_rate"] = cells[rate_at].text.strip() if rate_at is not None else "—"
+        else:
+            by_column.update(zip(rest, others))
+        label = cells[label_at]
+        row = [Cell(label.text, label.line, label.row)] + [Cell(by_column.get(c, "—"), cells[m].line, cells[m].row)
+                                                            for c in columns]
+        drop = {label_at}
+        if rate_missing and rate_at is not None:
+            drop.add(rate_at)
+        tail = [c for p, c in enumerate(cells[q:], start=q) if p not in drop]
+        cells = cells[:m] + row + tail
+        k = m + len(row)
+    return cells
+
+
+def _stray_rate(cells: list[Cell], start: int, by_column: dict[str, str]) -> Optional[int]:
+    """A lone percentage within the form's head that agrees with 执行数 / 预算数 (±0.5)."""
+    budget = by_column.get("current_year") or by_column.get("total")
+    executed = by_column.get("executed")
+    if not budget or not executed or _number(budget) == 0:
+        return None
+    expected = _number(executed) / _number(budget) * 100
+    for p in range(start, min(start + 60, len(cells))):
+        t = re.sub(r"\s+", "", cells[p].text)
+        if _PERCENT.match(t) and abs(_number(t) - expected) <= 0.5:
+            return p
+        if _kind(t) == "start":
+            break
+    return None
+
+
+def recover_head(rows: list[Row]) -> list[Row]:
+    """One-line forms: values put ahead of their labels and money rows without their
+    label moved back into reading order (long extracted rows only)."""
+    out = []
+    for row in rows:
+        if len(row.cells) >= _HEAD_MIN_CELLS:
+            row = Row(cells=_money_without_row_label(_values_before_labels(row.cells)), tabular=row.tabular)
+        out.append(row)
+    return out

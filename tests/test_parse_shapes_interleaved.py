@@ -77,3 +77,31 @@ def test_counts_that_do_not_agree_leave_the_region_as_it_came():
              "数量指标", "甲项目完成率", "质量指标", "乙项目合格率", "时效指标", "丙项目及时率", "总分"]
     rows = _stream(texts)
     assert [r.texts for r in recover_interleaved(rows)] == [texts]
+
+
+ONE_LINE_HEAD = " ".join([
+    "财政项目支出绩效自评表 (2023 年度) 青禾公园绿化养 护经费 项目名称 主管部门 青禾区绿化局",
+    "年初预算数 全年预算数 全年执行数 分值 执行率 得分 80000.00 80000.00 72,000.0 10 9.00",
+    "80000.00 80000.00 72000.0 — 上年结转资金 0 0 — 其他资金 0 0 — 年度资金总额 项目资金 (元)",
+    "青禾区公园 管理所 实施单位 其中:当年财政拨款 预期目标 年度 总体 目标 90.00% 实际完成情况 已完成全年养护。",
+    "一级指标 二级指标 三级指标 指标值 实际完成值 分值 得分 总分",
+])
+
+
+def test_one_line_head_values_before_labels_and_a_displaced_money_row():
+    filing = parse_bytes(ONE_LINE_HEAD.encode("utf-8"), "公园养护_自评表.txt")
+    project = filing.projects[0]
+    # the name and the unit came before their labels; their pieces are joined
+    assert project.name == "青禾公园绿化养护经费"
+    assert project.implementer == "青禾区公园管理所"
+    assert project.department == "青禾区绿化局"
+    budget = project.budget
+    # the amounts right after the header are the 年度资金总额 row; the 执行率 cell the extraction
+    # put among the goals is the lone percentage that agrees with 执行数 / 预算数
+    assert (budget.total, budget.current_year, budget.executed, budget.execution_rate) == (80000, 80000, 72000, 90)
+
+
+def test_a_stray_percentage_that_disagrees_with_the_amounts_is_not_the_rate():
+    text = ONE_LINE_HEAD.replace("90.00%", "75.00%")
+    budget = parse_bytes(text.encode("utf-8"), "公园养护_自评表.txt").projects[0].budget
+    assert (budget.current_year, budget.executed, budget.execution_rate) == (80000, 72000, None)
