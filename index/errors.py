@@ -45,3 +45,8 @@ class ModelMismatch(SearchIndexError):
 
 class DimensionMismatch(ModelMismatch):
     """The embedding model's dimension differs from the index's."""
+
+
+class IndexWriteFailed(SearchIndexError):
+    """Writing the new index folder failed (disk full, no permission); the partial folder was
+    removed and the previous index is still the one in use."""

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import re
@@ -34,7 +35,7 @@ from pydantic import BaseModel, Field
 
 from corpus.models import Filing
 from index.embed import HOW_TO_ENABLE, Embedder, EmbeddingCache, embed_with_cache
-from index.errors import BadFilter, EmptyQuery, IndexCorrupted, IndexMissing
+from index.errors import BadFilter, EmptyQuery, IndexCorrupted, IndexMissing, IndexWriteFailed
 from index.fusion import CITED_ITEM_BONUS, EQUAL, RRF_K, FusionWeights, fusion_weights
 from index.lexical import LexicalIndex
 from index.manifest import Counts, Manifest, SemanticInfo, library_versions, read_manifest, write_manifest
@@ -157,6 +158,32 @@ def _write_folder(
     for p in (new, old):
         if p.exists():
             shutil.rmtree(p)
+    try:
+        _write_new(new, manifest, tokenizer, rows, vectors)
+    except OSError as exc:
+        shutil.rmtree(new, ignore_errors=True)  # nothing partial left; `folder` was never touched
+        raise IndexWriteFailed(_write_failure(new, exc)) from None
+    if folder.exists():
+        folder.rename(old)
+    new.rename(folder)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _write_failure(new: Path, exc: OSError) -> str:
+    """One Chinese line for a failed write of `index.new` (disk full gets its own wording)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        why = "磁盘已满（或超出配额）"
+    else:
+        why = f"写入出错（{exc.strerror or type(exc).__name__}）"
+    return (f"{why}，新的检索索引未能写入 {new}；未写完的部分已删除，原有索引保持不变。"
+            "请腾出空间后运行 jixiao index update")
+
+
+def _write_new(
+    new: Path, manifest: Manifest, tokenizer: DomainTokenizer, rows: list[dict], vectors: Optional[VectorIndex]
+) -> None:
+    """Every file of the new index, manifest last (a folder without a manifest is incomplete)."""
     new.mkdir(parents=True)
     tokenizer.save(new / DICTIONARY)
     with open(new / PASSAGES, "w", encoding="utf-8") as fh:
@@ -176,11 +203,6 @@ def _write_folder(
     manifest.dictionary_terms = len(tokenizer.terms)
     manifest.versions = library_versions()
     write_manifest(new, manifest)
-    if folder.exists():
-        folder.rename(old)
-    new.rename(folder)
-    if old.exists():
-        shutil.rmtree(old)
 
 
 def _rows(passages: list[Passage], tokenizer: DomainTokenizer, progress: Optional[Progress]) -> list[dict]:

@@ -98,9 +98,17 @@ class VectorIndex:
         return scores[0][keep], ids[0][keep]
 
     def save(self, path: Path) -> None:
+        """faiss reports a failed write (disk full) as RuntimeError; it is raised as OSError so
+        the index writer removes the partial folder and says so in one line."""
+        import errno
+
         import faiss
 
-        faiss.write_index(self.index, str(path))
+        try:
+            faiss.write_index(self.index, str(path))
+        except RuntimeError as exc:
+            full = "No space left" in str(exc) or "Disk quota" in str(exc)
+            raise OSError(errno.ENOSPC if full else errno.EIO, "向量索引写入失败", str(path)) from exc
 
     @classmethod
     def load(cls, path: Path) -> "VectorIndex":
