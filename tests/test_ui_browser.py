@@ -408,3 +408,46 @@ def test_draft_new_project_with_a_model_and_its_fallback(page, served):
         expect(page.locator("#jx-sec-0 textarea")).not_to_have_value(re.compile(r"^（模型改写）"))
     finally:
         (home / "llm.toml").unlink(missing_ok=True)
+
+
+def test_open_source_lands_on_the_text(page):
+    """在“语料”页查看原文 shows the marked source line in the viewport, not the charts above it."""
+    _tab(page, "检索")
+    page.locator("#jx-query textarea").fill("起重机械 检查次数")
+    page.locator("#jx-search-btn").click()
+    page.locator("#jx-results .jx-hit").first.wait_for()
+    page.get_by_role("button", name="在“语料”页查看原文").click()
+    target = page.locator("#jx-source .jx-src-target").first
+    expect(target).to_be_attached()
+    expect(target).to_be_in_viewport()  # the marked line itself, wherever it sits in the filing
+
+
+def _unit_options(page) -> list[str]:
+    _tab(page, "检索")
+    box = page.locator("#jx-filter-unit input")
+    box.click()
+    listbox = page.locator("#" + box.get_attribute("aria-controls"))
+    listbox.locator("[role=option]").first.wait_for()
+    names = listbox.locator("[role=option]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    page.keyboard.press("Escape")
+    return names
+
+
+def test_upload_new_unit_shows_in_search_filter(page, tmp_path):
+    """An upload on 语料 with a unit the corpus lacked: the 单位 filter offers it at once and
+    after a page reload (the choices are read from the store, not fixed at start). Runs last:
+    it adds a filing to the shared home."""
+    new_unit = "浏览器测试区上传验证中心"
+    text = SEED_000.read_text(encoding="utf-8").replace("上海市建设工程安全质量监督总站", new_unit)
+    assert new_unit in text
+    upload = tmp_path / "新单位目标表.txt"
+    upload.write_text(text, encoding="utf-8")
+    assert new_unit not in _unit_options(page)
+    _tab(page, "语料")
+    page.locator("#jx-ingest-files input[type=file]").set_input_files(str(upload))
+    page.locator("#jx-ingest-btn").click()
+    expect(page.locator("#jx-ingest-out")).to_contain_text("新单位目标表.txt")
+    expect(page.locator("#jx-plot-unit svg.marks")).to_contain_text(new_unit[:4])  # the charts redrawn
+    assert new_unit in _unit_options(page)
+    page.reload()
+    assert new_unit in _unit_options(page)

@@ -34,6 +34,15 @@ LOCALE_JS = """() => {
   if (core) import(core).then(m => m.changeLocale && m.changeLocale('zh-CN')).catch(() => {});
 }"""
 HEAD = f"<script>({LOCALE_JS})()</script>"
+SCROLL_TO_SOURCE_JS = """() => {
+  const go = (n) => {
+    const e = document.querySelector('#jx-source .jx-src-target') || (n <= 0 && document.getElementById('jx-source'));
+    if (e) e.scrollIntoView({block: 'center'}); else if (n > 0) setTimeout(() => go(n - 1), 100);
+  };
+  go(20);
+}"""
+"""After 在“语料”页查看原文: the marked line itself (it can sit far down a long filing), not the
+top of the text, nor the charts above it; waits a little for the tab to draw the text."""
 """For launch(head=…): runs before the app first renders, so no widget mounts in English; the
 load event in build_app repeats the switch for a launch without it."""
 
@@ -483,7 +492,8 @@ def build_app(home: Path):
                     l2 = gr.Dropdown([ANY] + ch["level2"], value=ANY, label="二级指标")
                     sec = gr.Dropdown([ANY] + [SECTION_ZH.get(s, s) for s in ch["section"]], value=ANY, label="栏目")
                     years = gr.Textbox(label="年度", placeholder="2021 或 2020..2023")
-                    unit = gr.Dropdown([ANY] + ch["unit"], value=ANY, label="单位", allow_custom_value=True)
+                    unit = gr.Dropdown([ANY] + ch["unit"], value=ANY, label="单位", allow_custom_value=True,
+                                       elem_id="jx-filter-unit")
                 results = gr.HTML(elem_id="jx-results")
                 with gr.Row():
                     pick = gr.Dropdown([], label="选择一条结果", scale=4)
@@ -511,9 +521,10 @@ def build_app(home: Path):
                     with gr.Column():
                         gr.Markdown("### 上传入库")
                         files = gr.File(label="选择文件（可多选）", file_count="multiple",
-                                        file_types=[".txt", ".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et", ".html", ".htm"], type="filepath")
-                        ingest_btn = gr.Button("入库", variant="primary")
-                        ingest_out = gr.HTML()
+                                        file_types=[".txt", ".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et", ".html", ".htm"], type="filepath",
+                                        elem_id="jx-ingest-files")
+                        ingest_btn = gr.Button("入库", variant="primary", elem_id="jx-ingest-btn")
+                        ingest_out = gr.HTML(elem_id="jx-ingest-out")
                     with gr.Column():
                         gr.Markdown("### 检索索引")
                         idx_out = gr.HTML(index_status_view(home))
@@ -561,8 +572,7 @@ def build_app(home: Path):
             return gr.Tabs(selected="corpus"), fid, ln, source_view(home, fid, ln)
 
         open_src.click(do_open, [pick], [tabs, src_id, src_line, src_out]).then(
-            None, None, None, js="() => { const e = document.getElementById('jx-source');"
-                                 " if (e) e.scrollIntoView({block: 'start'}); }")  # the text, not the charts above
+            None, None, None, js=SCROLL_TO_SOURCE_JS)
         src_btn.click(partial(source_view, home), [src_id, src_line], [src_out])
         src_id.submit(partial(source_view, home), [src_id, src_line], [src_out])
 
