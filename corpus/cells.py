@@ -267,10 +267,11 @@ def build_rows(doc: ExtractedText) -> list[Row]:
     close_pipe_row()
     from corpus.wrapped_labels import join_wrapped_labels
 
-    from corpus.shapes_interleaved import recover_head, recover_interleaved
+    from corpus.shapes_interleaved import recover_head, recover_interleaved, recover_label_rows
     from corpus.shapes_spaced import place_trailing_values
 
-    return recover_interleaved(recover_head(place_trailing_values(join_wrapped_labels(rows))))
+    rows = recover_label_rows(place_trailing_values(join_wrapped_labels(rows)))
+    return recover_interleaved(recover_head(rows))
 
 
 def _split_cells(cells: list[Cell]) -> list[Cell]:

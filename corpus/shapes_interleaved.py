@@ -26,7 +26,7 @@ from typing import Optional
 
 from corpus.cells import Cell, Row
 from corpus.indicators import classify_label
-from corpus.labels import label_of, normalize_label
+from corpus.labels import label_of, lexicon, normalize_label
 
 _NAME_HEADERS = ("三级指标", "指标名称", "指标内容", "三级目标", "具体指标")
 _START = _NAME_HEADERS + ("一级指标", "二级指标")
@@ -433,4 +433,100 @@ def recover_head(rows: list[Row]) -> list[Row]:
         if len(row.cells) >= _HEAD_MIN_CELLS:
             row = Row(cells=_money_without_row_label(_values_before_labels(row.cells)), tabular=row.tabular)
         out.append(row)
+    return out
+
+
+# --- a row of labels, then a row of their values -------------------------------------
+
+_PERIOD = re.compile(r"^(?:19|20)\d{2}\s*年?(?:\s*\d{1,2}\s*月)?\s*[-—~～至到]\s*(?:19|20)\d{2}\s*年?")
+
+
+def _label_like(text: str) -> bool:
+    t = re.sub(r"\s+", "", text)
+    return 1 <= len(t) <= 9 and not re.search(r"\d", t) and not _TITLE.search(t) and not _is_value(t)
+
+
+def _joined_labels(cells: list[Cell]) -> list[Cell]:
+    """Pieces of a label cut by a line break ('省级业务主管部' / '门') joined."""
+    out: list[Cell] = []
+    for cell in cells:
+        if out and not label_of(out[-1].text, "fields") and label_of(out[-1].text + cell.text, "fields"):
+            out[-1] = Cell(out[-1].text + cell.text, out[-1].line, out[-1].row)
+        else:
+            out.append(cell)
+    return out
+
+
+def _assign(labels: list[Cell], values: list[Cell]) -> tuple[list[tuple[Cell, Cell]], list[Cell]]:
+    """Each name/unit/period label its value, by what the value looks like."""
+    from corpus.parsers.cell_filing import plausible_name, plausible_org
+
+    used: set[int] = set()
+    pairs: list[tuple[Cell, Cell]] = []
+    for label in labels:
+        key = label_of(label.text, "fields")
+        if key == "name":
+            test = lambda t: plausible_name(t) and not plausible_org(t)  # noqa: E731
+        elif key in ("unit", "department", "implementer"):
+            test = plausible_org
+        elif key == "period":
+            test = lambda t: bool(_PERIOD.match(t))  # noqa: E731
+        else:
+            continue
+        fits = [k for k, v in enumerate(values) if k not in used and test(re.sub(r"\s+", "", v.text))]
+        if key in ("unit", "department", "implementer"):  # a body names its place: '广东省教育厅'
+            fits.sort(key=lambda k: not re.match(r"^\s*[\u4e00-\u9fff]{1,5}[省市县区州旗镇乡]", values[k].text))
+        pick = fits[0] if fits else None
+        if key == "name" and pick not in (None, 0):
+            pick = None  # a name is the first value under the first label, or nothing
+        if pick is not None:
+            used.add(pick)
+            pairs.append((label, values[pick]))
+    return pairs, [v for k, v in enumerate(values) if k not in used]
+
+
+def _label_row(row: Row) -> bool:
+    """Several header cells and nothing that reads as a value ('资金名称 | 省级业务主管部')."""
+    from corpus.parsers.cell_filing import plausible_org
+
+    def org(text: str) -> bool:  # a body's name, not a label cut short ('省级业务主管部' / '门')
+        return plausible_org(text) and not any(lab.startswith(text) for lab in lexicon("fields"))
+
+    return len(row.cells) >= 2 and all(_label_like(c.text) and not org(c.text) for c in row.cells)
+
+
+def recover_label_rows(rows: list[Row]) -> list[Row]:
+    """Rows holding only labels (two field labels at least), then rows of values: the
+    table's header cells and its value cells extracted apart. Name, unit and period
+    labels are paired with the values that look like them; other values stay in order."""
+    out: list[Row] = []
+    k = 0
+    while k < len(rows):
+        m = k
+        while m < len(rows) and _label_row(rows[m]):
+            m += 1
+        labels = _joined_labels([c for r in rows[k:m] for c in r.cells])
+        if m == k or sum(1 for c in labels if label_of(c.text, "fields")) < 2 or len(labels) < 4 \
+                or m >= len(rows) or all(_label_like(c.text) for c in rows[m].cells + rows[min(m + 1, len(rows) - 1)].cells):
+            out.append(rows[k])
+            k += 1
+            continue
+        values: list[Cell] = []
+        q = m
+        while q < len(rows) and len(values) < len(labels) and q - m < 4:
+            if any(_any_label(c.text) for c in rows[q].cells):
+                break
+            values.extend(rows[q].cells)
+            q += 1
+        pairs, rest = _assign(labels, values)
+        if not pairs:
+            out.append(rows[k])
+            k += 1
+            continue
+        paired = {id(label) for label, _ in pairs}
+        out.append(Row(cells=[c for label, value in pairs for c in (label, value)], tabular=True))
+        others = [c for c in labels if id(c) not in paired and not label_of(c.text, "fields")] + rest
+        if others:
+            out.append(Row(cells=others, tabular=True))
+        k = q
     return out

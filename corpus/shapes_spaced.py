@@ -45,10 +45,16 @@ def join_bracket_parts(parts: list[str]) -> list[str]:
 
 
 def label_and_value(parts: list[str]) -> list[str] | None:
-    """A two-piece line 'label amount' ('资金总额 3') as two cells, else None (prose)."""
+    """A two-piece line 'label amount' ('资金总额 3') or two values ('12 100%') as two cells,
+    else None (prose)."""
     from corpus.labels import label_of
+    from corpus.normalize import looks_like_value
 
-    if len(parts) != 2 or not _AMOUNT.match(parts[1]):
+    if len(parts) != 2:
+        return None
+    if all(looks_like_value(p) and re.match(r"^\D{0,2}\d", p) for p in parts):
+        return parts
+    if not _AMOUNT.match(parts[1]):
         return None
     if any(label_of(parts[0], table) for table in ("fields", "money", "evaluation")):
         return parts

@@ -105,3 +105,32 @@ def test_a_stray_percentage_that_disagrees_with_the_amounts_is_not_the_rate():
     text = ONE_LINE_HEAD.replace("90.00%", "75.00%")
     budget = parse_bytes(text.encode("utf-8"), "公园养护_自评表.txt").projects[0].budget
     assert (budget.current_year, budget.executed, budget.execution_rate) == (80000, 72000, None)
+
+
+LABEL_ROWS = "\n".join([
+    "绩效目标表",
+    "资金名称 省级业务主管部",
+    "门 资金类型 实施周期",
+    "战略领域 财政事权 政策任务",
+    "青禾省文化发展专项资金",
+    "推动公共文化服务 提升基层文化设施水平 青禾省文化厅 专项资金 2022年-2024年",
+    "三级指标 新建文化站(个) 设施达标率(%)",
+    "年度目标值",
+    "12 100%",
+])
+
+
+def test_a_row_of_labels_then_a_row_of_values_pairs_them_by_what_they_look_like():
+    filing = parse_bytes(LABEL_ROWS.encode("utf-8"), "文化_目标表.txt")
+    project = filing.projects[0]
+    assert project.name == "青禾省文化发展专项资金"
+    # the label cut by a line break ('省级业务主管部' / '门') joined; the body, not the
+    # policy sentence ending in a 校/站-like word, is the department
+    assert project.department == "青禾省文化厅"
+    assert [(i.name, i.value) for i in project.indicators if i.value is not None] == [("新建文化站(个)", 12), ("设施达标率(%)", 100)]
+
+
+def test_rows_of_label_and_value_pairs_are_not_taken_for_label_rows():
+    text = "\n".join(["绩效目标表", "项目名称 村道照明 主管部门 青禾县住建局", "实施单位 青禾县路灯所 项目期限 一年"])
+    project = parse_bytes(text.encode("utf-8"), "照明_目标表.txt").projects[0]
+    assert (project.name, project.department, project.implementer) == ("村道照明", "青禾县住建局", "青禾县路灯所")
