@@ -85,6 +85,16 @@ _DANGEROUS_BLOCK = re.compile(r"<\s*(script|style|iframe|object|embed|svg|math|t
 _TAG = re.compile(r"<!--.*?(?:-->|$)|<\s*/?\s*[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?\s*>", re.S)
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^()\s]*(?:\([^()]*\)[^()\s]*)*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^()\s]*(?:\([^()]*\)[^()\s]*)*\)")
+# `[x] (http://…)` / `[x]( http://… )`: a space that markdown renderers forgive; only a URL-looking
+# target, so `[1] (见附件)` stays as written
+_MD_LINK_SPACED = re.compile(r"\[([^\]]+)\]\s*\(\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|www\.|/)[^()\n]*\)")
+# a tag the model never closed, with an attribute (`<img src=x onerror=alert(1)` to the end of the line
+# or the next `<`): a browser or a later concatenation can still complete it; `a<b`, `<=45天` stay
+_UNCLOSED_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9:-]*\s[^<>\n]*=[^<>\n]*")
+# bare URLs (any scheme://, www.) and protocol-relative //host: ASCII URL characters only, so the
+# Chinese text after a URL stays
+_BARE_URL = re.compile(r"(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://|(?<![A-Za-z0-9.-])www\.|(?<![:/A-Za-z0-9])//(?=[A-Za-z0-9-]+\.))"
+                       r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 _SCHEME = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.I)
 _FENCE_LINE = re.compile(r"^\s*(?:```[\w-]*|<<<[^<>\n]*>>>)\s*$", re.M)
 
@@ -99,8 +109,11 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     out = before = html.unescape(out)
     out = _DANGEROUS_BLOCK.sub("", out)
     out = _TAG.sub("", out)
+    out = _UNCLOSED_TAG.sub("", out)
     out = _MD_IMAGE.sub(r"\1", out)
     out = _MD_LINK.sub(r"\1", out)
+    out = _MD_LINK_SPACED.sub(r"\1", out)
+    out = _BARE_URL.sub("", out)
     out = _SCHEME.sub("", out)
     out = _FENCE_LINE.sub("", out)
     out = re.sub(r"^#{1,6}\s+", "", out, flags=re.M).replace("**", "")
