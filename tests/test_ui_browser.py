@@ -433,7 +433,7 @@ def _unit_options(page) -> list[str]:
     return names
 
 
-def test_upload_new_unit_shows_in_search_filter(page, tmp_path):
+def test_upload_new_unit_shows_in_search_filter(page, served, tmp_path):
     """An upload on 语料 with a unit the corpus lacked: the 单位 filter offers it at once and
     after a page reload (the choices are read from the store, not fixed at start). Runs last:
     it adds a filing to the shared home."""
@@ -451,3 +451,9 @@ def test_upload_new_unit_shows_in_search_filter(page, tmp_path):
     assert new_unit in _unit_options(page)
     page.reload()
     assert new_unit in _unit_options(page)
+    from corpus.store import CorpusStore
+
+    with CorpusStore(served[1]) as store:
+        n = store.stats()["filings"]
+    _tab(page, "语料")  # the statistics as of this page load, not of the app's start
+    expect(page.locator("body")).to_contain_text(f"{n} 个文件、")

@@ -611,6 +611,7 @@ def build_app(home: Path):
 
         filter_outputs = [l1, l2, sec, unit]
         demo.load(refresh_filters, None, filter_outputs)
+        demo.load(refresh_corpus, None, corpus_outputs)  # stats and index status as of this page load, not of start
 
         def tick_banner():
             """The banner as of now; the timer keeps ticking only while the vectors are built."""
