@@ -22,6 +22,7 @@ when there are as many level-2 labels as names, level 1 follows from level 2.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from corpus.cells import Cell, Row
@@ -61,6 +62,7 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"\d+(?:\.\d+)?", text.strip()))
 
 
+@lru_cache(maxsize=32768)
 def _kind(text: str) -> str:
     """'start', 'end', 'role', 'level', 'label', 'value', 'noise' or 'name'."""
     t = re.sub(r"\s+", "", text)
@@ -260,7 +262,8 @@ def recover_interleaved(rows: list[Row]) -> list[Row]:
     replacements: list[tuple[int, int, list[Row]]] = []
     k = 0
     while k < len(cells):
-        if _kind(cells[k].text) != "start":
+        text = cells[k].text
+        if len(text) > 12 or normalize_label(text) not in _START:  # cheap test before any other
             k += 1
             continue
         end = _region(cells, k)
@@ -505,11 +508,15 @@ def recover_label_rows(rows: list[Row]) -> list[Row]:
         m = k
         while m < len(rows) and _label_row(rows[m]):
             m += 1
-        labels = _joined_labels([c for r in rows[k:m] for c in r.cells])
-        if m == k or sum(1 for c in labels if label_of(c.text, "fields")) < 2 or len(labels) < 4 \
-                or m >= len(rows) or all(_label_like(c.text) for c in rows[m].cells + rows[min(m + 1, len(rows) - 1)].cells):
+        if m == k:
             out.append(rows[k])
             k += 1
+            continue
+        labels = _joined_labels([c for r in rows[k:m] for c in r.cells])
+        if sum(1 for c in labels if label_of(c.text, "fields")) < 2 or len(labels) < 4 \
+                or m >= len(rows) or all(_label_like(c.text) for c in rows[m].cells + rows[min(m + 1, len(rows) - 1)].cells):
+            out.extend(rows[k:m])  # not a label block: these rows are left as they came
+            k = m
             continue
         values: list[Cell] = []
         q = m
