@@ -1,6 +1,7 @@
 """Build hostile files and print wall time and peak memory of parsing each, in a child process.
 
-Run: python bench/hostile_files.py   (covers: docx vertical merges, FIFO, char device so far)
+Run: python bench/hostile_files.py   (docx vertical merges, PDF glyph bombs, an xlsx claiming
+A1:XFD1048576, a FIFO, a char device)
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ import multiprocessing as mp
 import os
 import resource
 import tempfile
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the builders live with the tests
 
 
 def _merged_docx(rows: int) -> bytes:
@@ -64,13 +68,22 @@ def main() -> None:
             f = Path(tmp) / f"vmerge{rows}.docx"
             f.write_bytes(_merged_docx(rows))
             cases.append((f"docx, {rows} vertically merged rows", str(f)))
+        from tests.test_reliability_readers import _claim_whole_sheet, _xlsx_with_sheet, glyph_bomb_pdf
+
+        for glyphs in (1_500_000, 5_000_000):
+            f = Path(tmp) / f"glyphs{glyphs}.pdf"
+            f.write_bytes(glyph_bomb_pdf(glyphs))
+            cases.append((f"pdf, 1 page, {glyphs:,} glyphs ({f.stat().st_size / 1024:.1f} KB)", str(f)))
+        f = Path(tmp) / "claim.xlsx"
+        f.write_bytes(_xlsx_with_sheet(_claim_whole_sheet))
+        cases.append(("xlsx claiming A1:XFD1048576 + cell XFD1048576", str(f)))
         fifo = Path(tmp) / "x.txt"
         os.mkfifo(fifo)
         cases += [("FIFO named x.txt", str(fifo)), ("char device /dev/zero", "/dev/zero")]
-        print(f"{'case':40} {'seconds':>8} {'peak MiB':>9}  outcome")
+        print(f"{'case':48} {'seconds':>8} {'peak MiB':>9}  outcome")
         for name, path in cases:
             secs, mib, outcome = measure(path)
-            print(f"{name:40} {secs:8.2f} {mib:9.0f}  {outcome}")
+            print(f"{name:48} {secs:8.2f} {mib:9.0f}  {outcome}")
 
 
 if __name__ == "__main__":
