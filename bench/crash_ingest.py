@@ -72,8 +72,12 @@ def run_to_end(driver: str, home: Path, src: Path) -> subprocess.CompletedProces
 
 
 def snapshot(home: Path) -> set[tuple[str, str, str]]:
+    """Stored (id, sha256, path) rows; empty when a kill landed before the schema existed."""
     db = sqlite3.connect(home / "corpus.sqlite3")
     try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "filings" not in tables:
+            return set()
         return set(db.execute("SELECT id, sha256, path FROM filings").fetchall())
     finally:
         db.close()
