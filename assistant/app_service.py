@@ -92,7 +92,14 @@ class UploadRefused(ValueError):
 
 def parse_upload(path: str | Path, original_name: Optional[str] = None) -> Filing:
     """Parse an uploaded file from a private temporary copy (size and type checked first).
-    Raises UploadRefused or corpus.errors.ParseError."""
+    Raises UploadRefused or corpus.errors.ParseError. The upload cleaner leaves it alone meanwhile."""
+    from assistant.uploads import in_use
+
+    with in_use([path]):
+        return _parse_upload(path, original_name)
+
+
+def _parse_upload(path: str | Path, original_name: Optional[str] = None) -> Filing:
     from assistant.uploads import name_problem, shown_name, stored_name
     from corpus.parse import parse_file
 
@@ -251,7 +258,16 @@ class UploadIngest:
 def ingest_uploads(home: Path, files: list[tuple[str, str]],
                    progress: Optional[Callable[[int, int, str], None]] = None) -> UploadIngest:
     """Ingest uploaded files given as (temp path, original name); keeps the index current.
-    Each file is copied into <home>/uploads/ first so the stored path stays inside the home."""
+    Each file is copied into <home>/uploads/ first so the stored path stays inside the home;
+    the upload cleaner leaves the temp files alone meanwhile."""
+    from assistant.uploads import in_use
+
+    with in_use([tmp for tmp, _ in files]):
+        return _ingest_uploads(home, files, progress)
+
+
+def _ingest_uploads(home: Path, files: list[tuple[str, str]],
+                    progress: Optional[Callable[[int, int, str], None]] = None) -> UploadIngest:
     from assistant import search_service as svc
     from assistant.uploads import inside, name_problem, shown_name, stored_name
     from corpus.ingest import ingest_paths

@@ -125,8 +125,14 @@ def serve(
         typer.echo("检索方式：关键词 + 语义" if st.semantic_enabled else
                    f"检索方式：仅关键词（{svc.semantic_off_message(st.semantic_reason, in_search=False)}）")
     typer.echo(f"正在启动：http://{shown}:{port}（按 Ctrl+C 停止）")
-    demo.launch(
-        server_name=host, server_port=port, auth=creds or None, auth_message="请输入 jixiao 的用户名和密码",
+    from assistant.serve_app import launch
+
+    # same-origin only, login on every route, login backoff, uploads only with a session, the
+    # upload folder cleaned (assistant/serve_guard.py, assistant/upload_cleaner.py)
+    launch(
+        demo, uploads_dir=h / "app-uploads", login=bool(creds), auth_message="请输入 jixiao 的用户名和密码",
+        say=lambda m: typer.echo(m),
+        server_name=host, server_port=port, auth=creds or None,
         max_file_size=MAX_FILE_SIZE, allowed_paths=[], show_error=False, quiet=True, share=False,
         css=CSS, head=HEAD, footer_links=[], ssr_mode=False,
     )

@@ -71,3 +71,36 @@ def inside(folder: Path, name: str) -> Path:
     if dest.parent != root:
         raise ValueError(f"文件名“{shown_name(name)}”会写到数据目录之外，已拒绝")
     return dest
+
+
+# --- files the app is reading now (the upload cleaner leaves them alone) -----------------
+
+import threading as _threading
+from collections import Counter as _Counter
+from contextlib import contextmanager as _contextmanager
+from typing import Iterable as _Iterable, Iterator as _Iterator
+
+_BUSY: _Counter[str] = _Counter()
+_BUSY_LOCK = _threading.Lock()
+
+
+@_contextmanager
+def in_use(paths: _Iterable[str | Path]) -> _Iterator[None]:
+    """Mark uploaded files as being parsed or ingested for the duration of the block."""
+    keys = [str(Path(p).resolve()) for p in paths]
+    with _BUSY_LOCK:
+        _BUSY.update(keys)
+    try:
+        yield
+    finally:
+        with _BUSY_LOCK:
+            _BUSY.subtract(keys)
+            for k in keys:
+                if _BUSY[k] <= 0:
+                    del _BUSY[k]
+
+
+def busy() -> set[str]:
+    """Resolved paths of uploads in use right now."""
+    with _BUSY_LOCK:
+        return set(_BUSY)

@@ -76,6 +76,10 @@ def _serve(home: Path, *args: str) -> Iterator[str]:
 def served(tmp_path_factory):
     """(base URL, home) of `jixiao serve` on loopback without login (the sample corpus ingested)."""
     home = tmp_path_factory.mktemp("sechome") / "home"
+    stale = home / "app-uploads" / "0123abcd" / "stale.txt"  # left by an earlier run, two days old
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old upload\n")
+    os.utime(stale, (time.time() - 2 * 86400,) * 2)
     for url in _serve(home):
         yield url, home
 
@@ -100,8 +104,15 @@ def _raw_get(base: str, path: str) -> tuple[int, bytes]:
         conn.close()
 
 
-def _upload(client, base: str, name: str, data: bytes):
-    return client.post(base + "/gradio_api/upload", files={"files": (name, data)}, timeout=120)
+def _upload(client, base: str, name: str, data: bytes, **kw):
+    return client.post(base + "/gradio_api/upload", files={"files": (name, data)}, timeout=120, **kw)
+
+
+def _page(client, base: str):
+    """Open the app's page as a browser does: it sets the session cookie uploads need."""
+    r = client.get(base + "/")
+    assert r.status_code == 200 and "jixiao-session" in client.cookies, r.headers
+    return r
 
 
 # --- downloads: nothing outside the upload folder --------------------------------------------
@@ -110,6 +121,7 @@ def _upload(client, base: str, name: str, data: bytes):
 def test_an_uploaded_file_is_served_back(served):
     base, home = served
     with httpx.Client() as c:
+        _page(c, base)
         r = _upload(c, base, "legit.txt", "项目名称：测试\n".encode())
         assert r.status_code == 200, r.text
         (path,) = r.json()
@@ -146,6 +158,7 @@ def _targets(home: Path, upload: str) -> dict[str, str]:
 def uploaded(served) -> str:
     base, _ = served
     with httpx.Client() as c:
+        _page(c, base)
         r = _upload(c, base, "anchor.txt", b"anchor\n")
     assert r.status_code == 200, r.text
     return r.json()[0]
@@ -175,6 +188,7 @@ def test_the_database_exists_where_the_refused_paths_point(served):
 def test_upload_over_the_limit_is_refused(served):
     base, home = served
     with httpx.Client() as c:
+        _page(c, base)
         over = _upload(c, base, "too-big.txt", b"x" * (LIMIT + 1))
         at = _upload(c, base, "at-limit.txt", b"y" * LIMIT)
     assert over.status_code == 413 and "maximum allowed size" in over.text
@@ -186,6 +200,7 @@ def test_upload_names_cannot_place_files_outside(served):
     base, home = served
     uploads = (home / "app-uploads").resolve()
     with httpx.Client() as c:
+        _page(c, base)
         escaping = _upload(c, base, "../../escape.txt", b"escape\n")
         absolute = _upload(c, base, str(home / "absolute.txt"), b"absolute\n")
         control = _upload(c, base, "ctl\x1b[31m\x07name.txt", b"control\n")
@@ -272,6 +287,7 @@ def test_after_login_the_app_works(served_auth):
         assert r.status_code == 200 and r.json().get("success")
         cfg = c.get(base + "/config")
         assert cfg.status_code == 200 and "检索词" in cfg.text
+        _page(c, base)
         up = _upload(c, base, "mine.txt", b"mine\n")
         assert up.status_code == 200
         (path,) = up.json()
@@ -281,3 +297,118 @@ def test_after_login_the_app_works(served_auth):
     assert msg["success"] and "jx-hit" in json.dumps(msg["output"], ensure_ascii=False)
     # the same file without the login cookie
     assert httpx.get(base + "/gradio_api/file=" + path, timeout=60).status_code == 401
+
+
+# --- issue 14, round 2: same origin, login on every route, backoff, upload sessions ----------
+
+EVIL = "http://evil.example"
+
+
+def test_cross_site_page_cannot_upload(served):
+    """Finding: a page on another site could POST files into <home>/app-uploads (no session,
+    any origin). Now an upload needs the page's SameSite=Strict session cookie, and any
+    state-changing request from a foreign Origin is refused."""
+    base, home = served
+    with httpx.Client() as c:
+        bare = _upload(c, base, "cross-site-1.txt", b"x\n")  # no page visited: no session
+        with httpx.Client(cookies={"jixiao-session": "made-up"}) as f:
+            forged = _upload(f, base, "cross-site-2.txt", b"x\n")
+        _page(c, base)
+        from_evil = _upload(c, base, "cross-site-3.txt", b"x\n", headers={"Origin": EVIL})
+        same = _upload(c, base, "same-site.txt", b"x\n", headers={"Origin": base})
+    assert bare.status_code == 403 and "会话" in bare.json()["detail"]
+    assert forged.status_code == 403
+    assert from_evil.status_code == 403 and "跨站" in from_evil.json()["detail"]
+    assert same.status_code == 200, same.text
+    assert not list((home / "app-uploads").rglob("cross-site-*"))
+
+
+def test_upload_folder_is_cleaned_at_start(served):
+    """Finding: <home>/app-uploads was never cleaned. serve runs the cleaner at start (and every
+    10 minutes): the two-day-old upload planted before start is gone, a fresh one stays."""
+    base, home = served
+    with httpx.Client() as c:
+        _page(c, base)
+        (path,) = _upload(c, base, "fresh.txt", b"fresh\n").json()
+    deadline = time.monotonic() + 20
+    while (home / "app-uploads" / "0123abcd").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not (home / "app-uploads" / "0123abcd").exists()
+    assert Path(path).read_bytes() == b"fresh\n"
+
+
+def _acao(r) -> list[str]:
+    return [k for k in r.headers if k.lower().startswith("access-control-allow")]
+
+
+@pytest.mark.parametrize("which", ["loopback", "public"])
+def test_cors_only_for_the_apps_own_origin(served, served_auth, which):
+    """Finding: off loopback Gradio reflected any Origin with credentials (and on loopback any
+    localhost port). Now no Access-Control-Allow-* header goes to another origin, preflights
+    from it are refused, and the app's own origin still works."""
+    base, _ = served if which == "loopback" else served_auth
+    with httpx.Client(timeout=60) as c:
+        if which == "public":
+            assert c.post(base + "/login", data={"username": USER, "password": PASSWORD}).status_code == 200
+        for origin in (EVIL, "null", "http://localhost:1", "http://127.0.0.1:1"):
+            pre = c.options(base + "/gradio_api/queue/join", headers={
+                "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+            assert pre.status_code == 403 and not _acao(pre), (origin, pre.headers)
+            got = c.get(base + "/config", headers={"Origin": origin})
+            assert not _acao(got), (origin, got.headers)
+            posted = c.post(base + "/gradio_api/queue/join", json={}, headers={"Origin": origin})
+            assert posted.status_code == 403 and not _acao(posted)
+        own = c.get(base + "/config", headers={"Origin": base})
+    assert own.status_code == 200 and "检索词" in own.text
+
+
+OPEN_BEFORE = [("GET", "/openapi.json"), ("GET", "/gradio_api/openapi.json"), ("GET", "/gradio_api/heartbeat/abc123"),
+               ("POST", "/gradio_api/reset"), ("POST", "/gradio_api/cancel"), ("GET", "/gradio_api/token"),
+               ("GET", "/gradio_api/app_id"), ("GET", "/gradio_api/user"), ("GET", "/monitoring/x"),
+               ("POST", "/gradio_api/stream/abc/close"), ("GET", "/gradio_api/upload_progress?upload_id=x")]
+
+
+def test_every_gradio_route_needs_login(served_auth):
+    """Finding: with login on, /openapi.json, /heartbeat, /reset, /cancel (and others) answered
+    without it. Now only the login page, its static files and POST /login do."""
+    base, _ = served_auth
+    with httpx.Client(timeout=60) as c:
+        for method, path in OPEN_BEFORE:
+            r = c.request(method, base + path, json={"session_hash": "abc123", "fn_index": 0, "event_id": "x"}
+                          if method == "POST" else None)
+            assert r.status_code == 401, (path, r.status_code, r.text[:200])
+        assert c.get(base + "/").status_code == 200 and c.get(base + "/theme.css").status_code == 200
+        assert c.post(base + "/login", data={"username": USER, "password": PASSWORD}).status_code == 200
+        # the heartbeat is an event stream that never ends: read the status line only
+        with c.stream("GET", base + "/gradio_api/heartbeat/abc123") as beat:
+            assert beat.status_code != 401
+        assert c.get(base + "/openapi.json").status_code == 404  # FastAPI's schema route is off
+
+
+def _login(c, base: str, password: str):
+    return c.post(base + "/login", data={"username": USER, "password": password})
+
+
+def test_login_rate_limit_with_backoff(served_auth):
+    """Finding: 300 wrong logins in 0.2 s were all checked, with no lockout. Now after 5 wrong
+    passwords the client (and the user name) is refused with 429 for 1 s, 2 s, 4 s …, without
+    the password being checked, and the right password after the wait works and resets it."""
+    base, _ = served_auth
+    with httpx.Client(timeout=60) as c:
+        assert _login(c, base, PASSWORD).status_code == 200  # a clean count
+        codes = [_login(c, base, f"wrong-{i}").status_code for i in range(300)]
+        assert codes[:5] == [400] * 5
+        assert codes.count(429) >= 280 and set(codes) == {400, 429}, codes.count(400)
+        locked = _login(c, base, PASSWORD)
+        assert locked.status_code == 429 and "登录失败次数过多" in locked.json()["detail"]
+        wait = int(locked.headers["retry-after"])
+        assert 1 <= wait <= 900
+        # the user name is locked too: another client address (127.0.0.2) is refused for alice
+        with httpx.Client(timeout=60, transport=httpx.HTTPTransport(local_address="127.0.0.2")) as other:
+            assert _login(other, base, PASSWORD).status_code == 429
+            assert other.post(base + "/login", data={"username": "bob", "password": "x"}).status_code == 400
+        time.sleep(wait + 0.2)
+        ok = _login(c, base, PASSWORD)
+        assert ok.status_code == 200 and ok.json().get("success")
+        assert _login(c, base, "wrong-again").status_code == 400  # reset: counted from zero again
+        assert _login(c, base, PASSWORD).status_code == 200
