@@ -28,7 +28,7 @@ import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Iterable, Literal, Optional
+from typing import Callable, Iterable, Literal, Optional, Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -37,6 +37,9 @@ from corpus.models import Filing
 from index.embed import HOW_TO_ENABLE, Embedder, EmbeddingCache, embed_with_cache
 from index.errors import BadFilter, EmptyQuery, IndexCorrupted, IndexMissing, IndexWriteFailed
 from index.fusion import CITED_ITEM_BONUS, EQUAL, RRF_K, FusionWeights, fusion_weights
+
+TOGETHER_DEPTH = 10
+"""How many of the best lexical hits are looked at for one holding every query word."""
 from index.lexical import LexicalIndex
 from index.manifest import Counts, Manifest, SemanticInfo, library_versions, read_manifest, write_manifest
 from index.passages import PASSAGE_TYPES, Passage, PassageType, filing_passages, indicator_key
@@ -382,6 +385,18 @@ def swap_in_progress(folder: Path) -> bool:
     return folder.with_name(folder.name + ".new").exists() or folder.with_name(folder.name + ".old").exists()
 
 
+def _pieces_cover(word: str, vocab) -> bool:
+    """Is every character of `word` inside a shorter piece (2+ characters) the index knows?
+    jieba cuts the query's 垃圾处置 whole, the filings write 干垃圾日均处置量: both pieces
+    are the filings' words, so the writer's word is not unfamiliar."""
+    covered = [False] * len(word)
+    for i in range(len(word)):
+        for j in range(i + 2, len(word) + (0 if i == 0 else 1)):
+            if word[i:j] in vocab:
+                covered[i:j] = [True] * (j - i)
+    return bool(word) and all(covered)
+
+
 def _bare(text: str) -> str:
     """Normalised text without punctuation or spaces (what a verbatim match compares)."""
     return "".join(ch for ch in normalize_text(text) if not unicodedata.category(ch)[0] in "PZ" and ch not in "\t\r\n")
@@ -562,7 +577,27 @@ class SearchIndex:
             return []
         if self._haystack is None:
             self._haystack = "\n".join(_bare(r["text"]) for r in self.rows)
-        return [t for t in missing if not _bare(t) or _bare(t) not in self._haystack]
+        return [t for t in missing if (not _bare(t) or _bare(t) not in self._haystack)
+                and not _pieces_cover(t, vocab)]
+
+    def words_together(self, tokens: list[str], lex_rows: Sequence[int]) -> bool:
+        """Does one of the best lexical hits hold every query word the corpus uses? (A
+        passage holding them all ranks near the top of BM25, so the top few are enough.)"""
+        vocab = self.lexical.bm25.vocab_dict
+        words = [_bare(t) for t in dict.fromkeys(tokens) if t in vocab]
+        if not words:
+            return False
+        return any(all(w in text for w in words)
+                   for text in (_bare(self.rows[int(r)]["text"]) for r in list(lex_rows)[:TOGETHER_DEPTH]))
+
+    def weights(self, query: str, filters: Optional["SearchFilters"] = None) -> FusionWeights:
+        """The query-aware fusion weights hybrid search would use for `query`."""
+        tokens = self.tokenizer.tokenize(query)
+        lex_rows, _ = self.lexical.top(self._lexical_scores(tokens, self.mask(filters or SearchFilters())), TOGETHER_DEPTH)
+        return self._weighting(query, tokens, self.unmatched(tokens), lex_rows)
+
+    def _weighting(self, query: str, tokens: list[str], unmatched: list[str], lex_rows: Sequence[int]) -> FusionWeights:
+        return fusion_weights(query, unmatched, self.verbatim(query), self.words_together(tokens, lex_rows))
 
     def rows_for_vector_ids(self, ids: np.ndarray) -> np.ndarray:
         pos = np.searchsorted(self._vid_sorted, ids)
@@ -630,7 +665,7 @@ class SearchIndex:
         unmatched = self.unmatched(tokens)
         weighting = None
         if mode == "hybrid":
-            weighting = EQUAL if fusion == "equal" else fusion_weights(query, unmatched, self.verbatim(query))
+            weighting = EQUAL if fusion == "equal" else self._weighting(query, tokens, unmatched, lex_rows)
         weights = (weighting.lexical, weighting.semantic) if weighting else (1.0, 1.0)
         fused: dict[int, float] = {}
         for ranks, w in zip((lex_rank, sem_rank), weights):

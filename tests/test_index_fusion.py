@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.fusion import CITED_ITEM_BONUS, QUOTED_LEXICAL_WEIGHT, RRF_K, UNFAMILIAR_SEMANTIC_WEIGHT, fusion_weights
+from index.fusion import (CITED_ITEM_BONUS, QUOTED_LEXICAL_WEIGHT, RRF_K, UNFAMILIAR_SEMANTIC_WEIGHT,
+                          VERBATIM_LEXICAL_WEIGHT, fusion_weights)
 from index.searcher import SearchIndex, build_index
 from tests.index_support import SAMPLE, HashEmbedder, sample_filings, seed_filing
 
@@ -19,13 +20,13 @@ def idx(tmp_path_factory):
 
 
 def weights(idx, query):
-    return fusion_weights(query, idx.unmatched(idx.tokenizer.tokenize(query)), idx.verbatim(query))
+    return idx.weights(query)
 
 
 def test_a_filed_indicator_name_trusts_lexical(idx):
     name = next(r["name"] for r in idx.rows if r["type"] == "indicator" and len(r["name"]) >= 6)
     w = weights(idx, name)
-    assert (w.leaning, w.lexical, w.semantic) == ("lexical", QUOTED_LEXICAL_WEIGHT, 1.0)
+    assert (w.leaning, w.lexical, w.semantic) == ("lexical", VERBATIM_LEXICAL_WEIGHT, 1.0)
     assert "原文" in w.reason
 
 
@@ -74,14 +75,36 @@ def test_a_word_the_filings_use_but_cut_differently_is_not_unmatched(idx):
     assert resp.unmatched == got and not any("服务满意" in n for n in resp.notices)
 
 
-def test_corpus_words_not_in_one_phrase_weigh_equally(idx):
-    q = "起重机械 检测 抽查"
+def test_corpus_words_found_together_in_one_passage_trust_lexical(idx):
+    """居民健康素养水平提高 is the filed 居民健康素养水平较上年提高值 said shorter: not verbatim,
+    but one passage holds every word (dense ranked that project's goal paragraphs first)."""
+    q = "居民健康素养水平提高"
     assert not idx.verbatim(q)
+    assert any(all(w in r["text"] for w in ("居民", "健康", "素养", "水平", "提高")) for r in idx.rows)
+    w = weights(idx, q)
+    assert (w.leaning, w.lexical, w.semantic) == ("lexical", QUOTED_LEXICAL_WEIGHT, 1.0)
+    assert "同一段" in w.reason
+
+
+def test_corpus_words_never_in_one_passage_weigh_equally(idx):
+    q = "起重机械 垃圾分类"
+    assert not idx.verbatim(q) and not idx.unmatched(idx.tokenizer.tokenize(q))
+    assert not any("起重机械" in r["text"] and "垃圾分类" in r["text"] for r in idx.rows)
     w = weights(idx, q)
     assert (w.leaning, w.lexical, w.semantic) == ("equal", 1.0, 1.0)
 
 
-@pytest.mark.parametrize("query", ["监督抽检覆盖率", "老百姓对服务满意吗", "起重机械 检测 抽查"])
+def test_a_compound_whose_pieces_the_filings_use_is_not_unfamiliar(idx):
+    """jieba keeps the query's 垃圾处置 whole; the filings write 干垃圾日均处置量 (垃圾, 处置):
+    not the writer's own word, so the query does not lean on dense."""
+    toks = idx.tokenizer.tokenize("干垃圾处置量下降")
+    assert "垃圾处置" in toks and not any("垃圾处置" in r["text"] for r in idx.rows)
+    assert idx.unmatched(toks) == []
+    assert weights(idx, "干垃圾处置量下降").leaning != "semantic"
+    assert "桥梁" in idx.unmatched(idx.tokenizer.tokenize("桥梁"))  # single characters cover nothing
+
+
+@pytest.mark.parametrize("query", ["监督抽检覆盖率", "老百姓对服务满意吗", "起重机械 检测 抽查", "起重机械 垃圾分类"])
 def test_fused_score_is_the_reported_weighted_rrf(idx, query):
     emb = HashEmbedder()
     resp = idx.search(query, k=10, query_vector=emb.embed_query(query), with_usage=False)
