@@ -25,6 +25,12 @@ PASSAGE_TYPES: tuple[str, ...] = ("indicator", "legal_basis", "section")
 
 _COMPARATORS = {"=": "=", ">=": "≥", "<=": "≤", "≥": "≥", "≤": "≤", ">": ">", "<": "<"}
 _SPACES = re.compile(r"\s+")
+MAX_PASSAGE_CHARS = 1200
+"""A paragraph longer than this becomes several passages (cut after a sentence end where one
+is near), and an indicator or legal-basis text is clipped to it: one 48 MB paragraph stored
+as one passage made every later search take 4.4 s and 1.6 GB. Real filings' longest
+paragraph is far shorter (tests/test_index_passages.py checks the sample and the real web set)."""
+_SENTENCE_END = re.compile(r"[。！？；;!?]")
 
 
 class Passage(BaseModel):
@@ -86,7 +92,23 @@ def _span(span: Optional[SourceSpan]) -> dict:
 
 
 def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n+", text or "") if p.strip()]
+    """Non-empty lines, each cut into pieces of at most MAX_PASSAGE_CHARS."""
+    return [piece for p in re.split(r"\n+", text or "") if p.strip() for piece in _pieces(p.strip())]
+
+
+def _pieces(para: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
+    """`para` cut into consecutive pieces of at most `limit` characters, each ending after the
+    last sentence end in its second half when there is one (joined, they give `para` back)."""
+    out: list[str] = []
+    start = 0
+    while len(para) - start > limit:
+        window = para[start:start + limit]
+        ends = [m.end() for m in _SENTENCE_END.finditer(window, limit // 2)]
+        cut = start + (ends[-1] if ends else limit)
+        out.append(para[start:cut])
+        start = cut
+    out.append(para[start:])
+    return out
 
 
 def filing_passages(filing_id: str, filing: Filing) -> list[Passage]:
@@ -100,7 +122,7 @@ def filing_passages(filing_id: str, filing: Filing) -> list[Passage]:
     out: list[Passage] = []
 
     def add(code: str, pos: int, pidx: int, text: str, **fields) -> None:
-        text = _SPACES.sub(" ", text).strip()
+        text = _SPACES.sub(" ", text[:4 * MAX_PASSAGE_CHARS]).strip()[:2 * MAX_PASSAGE_CHARS]
         h = content_hash(f"{fields.get('type')}|{text}")
         out.append(Passage(id=f"{filing_id}:{pidx}:{code}{pos}:{h[:8]}", text=text, content_hash=h,
                            project_idx=pidx, **base, **fields))
