@@ -149,8 +149,9 @@ def search_cmd(
     model: Optional[str] = typer.Option(None, "--model", help="查询用的嵌入模型（须与建索引时相同）"),
     mode: str = typer.Option("hybrid", "--mode", help="hybrid（默认）/ lexical / semantic"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    ungrouped: bool = typer.Option(False, "--ungrouped", help="相同措辞不合并，每个段落单列一条"),
 ) -> None:
-    """检索指标、立项依据和栏目段落：关键词与语义两路排序后融合。"""
+    """检索指标、立项依据和栏目段落：关键词与语义两路排序后融合；相同措辞合并为一条，列出其余出处。"""
     from assistant import search_service as svc
     from corpus.errors import CorpusError
     from index.errors import BadFilter, SearchIndexError
@@ -165,7 +166,7 @@ def search_cmd(
         y0, y1 = svc.parse_years(year)
         filters = svc.SearchFilters(type=type_, level1=level1, level2=level2, section=section,
                                     year_from=y0, year_to=y1, unit=unit)
-        resp = svc.search(query, filters, k=k, model=model, mode=mode)
+        resp = svc.search(query, filters, k=k, model=model, mode=mode, group=not ungrouped)
     except (SearchIndexError, CorpusError) as exc:
         fail(str(exc))
     if as_json:
@@ -214,6 +215,8 @@ def _format_hit(hit) -> str:
     ]
     if hit.usage is not None:
         lines.append(f"    {hit.usage.summary()}")
+    if hit.same_wording:
+        lines.append(f"    {hit.same_wording_summary()}")
     return "\n".join(lines)
 
 

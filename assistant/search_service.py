@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "IndexStatus", "SearchFilters", "SearchHit", "SearchResponse", "IndicatorUsage", "UpdateReport",
     "build", "update", "status", "search", "parse_years", "index_dir", "semantic_off_message",
+    "choose_lexical", "lexical_chosen",
 ]
 
 INDEX_DIRNAME = "index"
@@ -75,7 +76,30 @@ LEXICAL_CHOSEN = "构建时选择了仅关键词检索（--lexical-only）"
 LEXICAL_AT_START = "jixiao serve 启动时为了快速可用，只建了关键词索引"
 LEXICAL_AT_UPLOAD = "上传时新建的索引只含关键词"
 LEXICAL_UNCHECKED = "重建索引时没有勾选“包含语义向量”"
+LEXICAL_AT_SERVE = "启动时选择了仅关键词检索（jixiao serve --lexical-only）"
 ENABLE_WITH_MODEL = "运行 jixiao index build，或在网页“语料”页勾选“包含语义向量”后点“重建索引”"
+ENABLE_AT_SERVE = "不带 --lexical-only 重新启动 jixiao serve（语义索引在后台构建），或运行 jixiao index build"
+
+_lexical_chosen: set[str] = set()  # homes whose `jixiao serve --lexical-only` runs in this process
+
+
+def _home_key(home: Optional[Path]) -> str:
+    return str(Path(home or default_home()).resolve())
+
+
+def choose_lexical(home: Optional[Path] = None, chosen: bool = True) -> None:
+    """Record (for this process) that `jixiao serve --lexical-only` asked for keywords only in
+    `home`: search then skips vectors even in an index that has them, and every notice names
+    this choice instead of the index's stored reason. `chosen=False` lifts it (the app's
+    rebuild with vectors ticked)."""
+    if chosen:
+        _lexical_chosen.add(_home_key(home))
+    else:
+        _lexical_chosen.discard(_home_key(home))
+
+
+def lexical_chosen(home: Optional[Path] = None) -> bool:
+    return _home_key(home) in _lexical_chosen
 
 
 def model_installed(name: Optional[str] = None) -> bool:
@@ -97,7 +121,7 @@ def semantic_off_message(reason: Optional[str], in_search: bool = True) -> str:
     from index.embed import HOW_TO_ENABLE
 
     tail = "以下仅为关键词检索结果。" if in_search else ""
-    how = ENABLE_WITH_MODEL if model_installed() else HOW_TO_ENABLE
+    how = ENABLE_AT_SERVE if reason == LEXICAL_AT_SERVE else ENABLE_WITH_MODEL if model_installed() else HOW_TO_ENABLE
     return f"语义检索未开启（{reason or '未配置嵌入模型'}），{tail}开启方法：{how}"
 
 
@@ -331,14 +355,18 @@ def _reload(folder: Path, key: str, lock: threading.Lock) -> None:
 
 def search(
     query: str, filters: Optional[SearchFilters] = None, k: int = 10, home: Optional[Path] = None,
-    model: Optional[str] = None, mode: str = "hybrid",
+    model: Optional[str] = None, mode: str = "hybrid", group: bool = True,
 ) -> SearchResponse:
     """Ranked passages for `query`. Falls back to lexical search (and says so in
     `notices`) when the index has no vectors or the model cannot be loaded; refuses a
-    model that differs from the index's (ModelMismatch / DimensionMismatch)."""
+    model that differs from the index's (ModelMismatch / DimensionMismatch). Keywords only
+    while `jixiao serve --lexical-only` runs on this home (`choose_lexical`). Identical
+    wording is grouped into one hit unless `group=False` (a reviewer wants distinct precedents)."""
     from corpus.store import CorpusStore
 
     h = Path(home or default_home())
+    if lexical_chosen(h):
+        mode = "lexical"
     idx = load_index(h)
     sem = idx.manifest.semantic
     notices: list[str] = []
@@ -367,7 +395,7 @@ def search(
                     )
                 if query and query.strip():
                     qvec = emb.embed_query(query)
-    resp = idx.search(query, filters, k=k, query_vector=qvec, mode=mode)  # type: ignore[arg-type]
+    resp = idx.search(query, filters, k=k, query_vector=qvec, mode=mode, group=group)  # type: ignore[arg-type]
     with CorpusStore(h) as store:
         new, removed, changed = _diff(idx.manifest.store_ids, store.ids())
     if new or removed or changed:

@@ -103,6 +103,7 @@ class IndicatorUsage(BaseModel):
     year_min: Optional[int] = None
     year_max: Optional[int] = None
     values: list[ValueCount] = Field(default_factory=list)
+    units: list[str] = Field(default_factory=list, description="units filing this wording, most frequent first")
 
     def summary(self) -> str:
         years = ""
@@ -110,7 +111,45 @@ class IndicatorUsage(BaseModel):
             years = f"（{self.year_min}）" if self.year_min == self.year_max else f"（{self.year_min}–{self.year_max}）"
         vals = "、".join(f"{v.value or '（空）'} ×{v.count}" for v in self.values[:6])
         more = f" 等 {len(self.values)} 种" if len(self.values) > 6 else ""
-        return f"同样措辞用于 {self.filings} 个文件{years}，指标值 {vals}{more}"
+        units = ""
+        if len(self.units) > 1:
+            units = f"，{len(self.units)} 个单位（{'、'.join(self.units[:3])}{' 等' if len(self.units) > 3 else ''}）"
+        return f"同样措辞用于 {self.filings} 个文件{years}{units}，指标值 {vals}{more}"
+
+
+class SameWording(BaseModel):
+    """A lower-ranked passage with the same wording as the hit it is grouped under."""
+
+    filing_id: str
+    path: str
+    year: Optional[int] = None
+    unit: Optional[str] = None
+    project: str = ""
+    value_text: str = ""
+    page: Optional[int] = None
+    line_start: Optional[int] = None
+    line_end: Optional[int] = None
+
+    def where(self) -> str:
+        """'2022 · 单位 · file.docx 第3行' (where it came from, for the result line)."""
+        loc = f"第{self.page}页" if self.page else ""
+        if self.line_start:
+            loc += f"第{self.line_start}行" if self.line_start == self.line_end else f"第{self.line_start}–{self.line_end}行"
+        return " · ".join(x for x in (str(self.year or "—"), self.unit or "", f"{Path(self.path).name} {loc}".strip()) if x)
+
+
+def wording_key(row: dict) -> str:
+    """Rows with the same key say the same thing: an indicator by its name (targets may
+    differ: that spread is shown), a legal basis or paragraph by its text without the
+    project name and section title the passage starts with (总体目标 in one year is
+    总目标及阶段性目标 in the next)."""
+    if row["type"] == "indicator":
+        return "i|" + indicator_key(row.get("name") or "")
+    body = row["text"]
+    for prefix in (row.get("project") or "", row.get("section_title") or ""):
+        if prefix and body.startswith(prefix + " "):
+            body = body[len(prefix) + 1:]
+    return row["type"][0] + "|" + _bare(body)
 
 
 class SearchHit(BaseModel):
@@ -122,6 +161,17 @@ class SearchHit(BaseModel):
     semantic_score: Optional[float] = None
     semantic_rank: Optional[int] = None
     usage: Optional[IndicatorUsage] = None
+    same_wording: list[SameWording] = Field(
+        default_factory=list, description="lower-ranked passages with this hit's wording, grouped under it")
+
+    def same_wording_summary(self, shown: int = 3) -> str:
+        """'另有 4 处相同措辞：2022 · 单位 · f.docx 第3行；…' ('' when none)."""
+        if not self.same_wording:
+            return ""
+        first = "；".join(m.where() + (f"（{m.value_text}）" if m.value_text and m.value_text != self.passage.value_text else "")
+                         for m in self.same_wording[:shown])
+        more = " 等" if len(self.same_wording) > shown else ""
+        return f"另有 {len(self.same_wording)} 处相同措辞：{first}{more}"
 
 
 class SearchResponse(BaseModel):
@@ -551,11 +601,28 @@ class SearchIndex:
         members = [self.rows[i] for i in self._usage.get(indicator_key(self.rows[row]["name"]), [row])]
         years = [r["year"] for r in members if r.get("year")]
         values = Counter(r.get("value_text", "") for r in members)
+        units = Counter(r.get("unit") for r in members if r.get("unit"))
         return IndicatorUsage(
             filings=len({r["filing_id"] for r in members}), rows=len(members),
             year_min=min(years) if years else None, year_max=max(years) if years else None,
             values=[ValueCount(value=v, count=c) for v, c in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))],
+            units=[u for u, _ in sorted(units.items(), key=lambda kv: (-kv[1], kv[0]))],
         )
+
+    def _grouped(self, order: list[int], k: int) -> tuple[list[int], dict[int, list[int]]]:
+        """The first `k` distinct wordings in `order`, each with the later rows sharing it."""
+        best: list[int] = []
+        lead: dict[str, int] = {}
+        same: dict[int, list[int]] = {}
+        for r in order:
+            key = wording_key(self.rows[r])
+            if key in lead:
+                same[lead[key]].append(r)
+            elif len(best) < k:
+                lead[key] = r
+                same[r] = []
+                best.append(r)
+        return best, same
 
     def verbatim(self, query: str) -> bool:
         """Does the query (spaces removed, normalised) occur as written in some passage?
@@ -623,11 +690,14 @@ class SearchIndex:
         depth: Optional[int] = None,
         with_usage: bool = True,
         fusion: Literal["auto", "equal"] = "auto",
+        group: bool = False,
     ) -> SearchResponse:
         """Rank passages for `query`. Semantic ranking needs `query_vector` (the query
         encoded by the index's model) and an index with vectors; otherwise lexical only.
         Hybrid weights the two rankings by what the query looks like (`fusion_weights`);
-        `fusion="equal"` is plain RRF."""
+        `fusion="equal"` is plain RRF. `group`: passages with the same wording (`wording_key`:
+        one indicator name across years and filings) become one hit listing the others, so
+        `k` hits are `k` distinct precedents."""
         if query is None or not query.strip():
             raise EmptyQuery("检索词为空。请输入要查找的内容，例如：jixiao search \"起重机械 检测 抽查\"")
         tokens = self.tokenizer.tokenize(query)
@@ -676,7 +746,8 @@ class SearchIndex:
             for r in fused:
                 if self.rows[r]["type"] == "legal_basis" and cited in _bare(self.rows[r]["text"]):
                     fused[r] += CITED_ITEM_BONUS
-        best = sorted(fused, key=lambda r: (-fused[r], min(lex_rank.get(r, 1 << 30), sem_rank.get(r, 1 << 30)), r))[:k]
+        order = sorted(fused, key=lambda r: (-fused[r], min(lex_rank.get(r, 1 << 30), sem_rank.get(r, 1 << 30)), r))
+        best, same = self._grouped(order, k) if group else (order[:k], {})
         lex_score_of = dict(zip(lex_rows.tolist(), lex_scores.tolist()))
         sem_score_of = dict(zip(sem_rows.tolist(), sem_scores.tolist()))
         hits = []
@@ -687,6 +758,7 @@ class SearchIndex:
                 lexical_score=lex_score_of.get(r), lexical_rank=lex_rank.get(r),
                 semantic_score=sem_score_of.get(r), semantic_rank=sem_rank.get(r),
                 usage=self.usage(r) if with_usage and row["type"] == "indicator" else None,
+                same_wording=[SameWording.model_validate(self.rows[m]) for m in same.get(r, [])],
             ))
         if candidates and not hits:
             notices.append("没有找到匹配的段落：检索词在语料中没有出现。可换个说法，或去掉部分筛选条件")

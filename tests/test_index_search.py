@@ -229,3 +229,56 @@ def test_everyday_words_reach_the_filed_vocabulary(built):
     resp = idx.search("老师培训一人花多少钱", SearchFilters(type="indicator"), k=5, mode="lexical")
     assert "人均培训成本" in [h.passage.name for h in resp.hits]
     assert "成本" in resp.tokens
+
+
+def test_identical_wording_is_one_hit_listing_its_other_sources(built):
+    """Issue 12: the same indicator across years and filings is one result with its years,
+    units and value spread, so k hits are k distinct precedents; --ungrouped lists each."""
+    from index.searcher import wording_key
+
+    idx = SearchIndex.load(built)
+    q = "居民健康素养水平较上年提高值"
+    flat = idx.search(q, k=10, mode="lexical")
+    keys = [wording_key(h.passage.model_dump()) for h in flat.hits]
+    assert len(set(keys)) < len(keys)  # the sample corpus files it in five years: duplicates
+    grouped = idx.search(q, k=10, mode="lexical", group=True)
+    gkeys = [wording_key(h.passage.model_dump()) for h in grouped.hits]
+    assert len(gkeys) == len(set(gkeys)) == 10  # ten distinct wordings
+    top = grouped.hits[0]
+    assert top.passage.name == "居民健康素养水平较上年提高值" and len(top.same_wording) == 4
+    years = {top.passage.year} | {m.year for m in top.same_wording}
+    assert years == {2021, 2022, 2023, 2024}
+    assert all(m.filing_id != top.passage.filing_id for m in top.same_wording)
+    # each member is a passage ranked below its lead with the same wording, none lost
+    by_id = {(h.passage.filing_id, h.passage.line_start) for h in flat.hits[:5]}
+    assert by_id == {(top.passage.filing_id, top.passage.line_start)} | {(m.filing_id, m.line_start) for m in top.same_wording}
+    assert "另有 4 处相同措辞：" in top.same_wording_summary() and " 等" in top.same_wording_summary()
+    assert top.usage.units == ["临溪县疾病预防控制中心"]
+    # a goal paragraph filed under 总体目标 one year and 总目标及阶段性目标 the next is one wording
+    sec = idx.search("完成居民健康素养监测任务 监测问卷合格率", SearchFilters(type="section"), k=5, mode="lexical", group=True)
+    assert sec.hits[0].same_wording
+    titles = {sec.hits[0].passage.section_title} | {idx.rows[i]["section_title"] for i in range(len(idx.rows))
+                                                   if wording_key(idx.rows[i]) == wording_key(sec.hits[0].passage.model_dump())}
+    assert {"总体目标", "总目标及阶段性目标"} <= titles
+
+
+def test_cli_and_app_show_grouped_wording(tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from tests.index_support import SAMPLE
+    from ui.app import search_results
+
+    home = tmp_path / "home"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--home", str(home), "ingest", "-q", str(SAMPLE)]).exit_code == 0
+    assert runner.invoke(app, ["--home", str(home), "index", "build", "-q", "--lexical-only"]).exit_code == 0
+    q = "居民健康素养水平较上年提高值"
+    r = runner.invoke(app, ["--home", str(home), "search", q, "-k", "3"])
+    assert r.exit_code == 0, r.output
+    assert r.output.count("居民健康素养水平较上年提高值  ≥2个百分点") == 1 and "另有 4 处相同措辞：" in r.output
+    r = runner.invoke(app, ["--home", str(home), "search", q, "-k", "3", "--ungrouped"])
+    assert r.output.count("居民健康素养水平较上年提高值  ≥2个百分点") == 3 and "相同措辞：" not in r.output
+    html, picks = search_results(home, q, k=3)
+    assert "另有 4 处相同措辞（已合并为这一条）" in html and "tt_health_2024_tsv.txt" in html
+    assert len([label for label, _ in picks if label.startswith("[1·")]) == 4  # each source can be opened in 原文
