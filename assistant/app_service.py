@@ -49,16 +49,19 @@ HEADER_ZH = {
 }
 
 def ensure_ready(
-    home: Path, sample: bool = True, say: Optional[Say] = None, progress: Optional[StageProgress] = None
+    home: Path, sample: bool = True, say: Optional[Say] = None, progress: Optional[StageProgress] = None,
+    lexical_only: bool = False,
 ) -> SetupReport:
     """Ingest the bundled sample corpus into an empty home (if `sample`) and make sure a
-    search index exists and is current (a new one is lexical; rebuild for semantic)."""
+    search index exists and is current (a new one is lexical; rebuild for semantic).
+    `lexical_only` is serve's --lexical-only: recorded, so search and every notice follow it."""
     from assistant import search_service as svc
     from assistant.home import sample_corpus_dir
     from corpus.ingest import ingest_paths
     from corpus.store import CorpusStore
 
     say = say or (lambda _m: None)
+    svc.choose_lexical(home, lexical_only)
     rep = SetupReport()
     with CorpusStore(home) as store:
         empty = store.stats()["filings"] == 0
@@ -73,7 +76,8 @@ def ensure_ready(
     st = svc.status(home)
     if has_filings and (not st.exists or st.problem):
         say("正在建立检索索引（关键词）…")
-        report = svc.build(home, lexical_only=True, progress=progress, lexical_reason=svc.LEXICAL_AT_START)
+        report = svc.build(home, lexical_only=True, progress=progress,
+                           lexical_reason=svc.LEXICAL_AT_SERVE if lexical_only else svc.LEXICAL_AT_START)
         rep.index_built = True
         rep.notices.extend(report.notices)
     elif st.exists and st.stale:

@@ -97,7 +97,7 @@ def serve(
         bar.refresh()
 
     try:
-        rep = ensure_ready(h, sample=sample, say=lambda m: typer.echo(m), progress=progress)
+        rep = ensure_ready(h, sample=sample, say=lambda m: typer.echo(m), progress=progress, lexical_only=lexical_only)
     except (CorpusError, SearchIndexError) as exc:
         fail(str(exc))
     finally:
@@ -115,15 +115,15 @@ def serve(
 
     from assistant import semantic_build
 
-    st = svc.status(h)
     # answer at once with keywords; the vectors are built in the background and search
     # turns hybrid when the new index is swapped in (no restart)
     if not lexical_only and semantic_build.start(
             h, say=lambda m: typer.echo(m), respect_choice=not rep.index_built):
         typer.echo("检索方式：先用关键词；语义索引构建完成后自动改为关键词 + 语义")
     else:
-        typer.echo("检索方式：关键词 + 语义" if st.semantic_enabled else
-                   f"检索方式：仅关键词（{svc.semantic_off_message(st.semantic_reason, in_search=False)}）")
+        mode = semantic_build.state(h)  # names --lexical-only when it was given, else the index's reason
+        typer.echo("检索方式：关键词 + 语义" if mode.mode == "hybrid" else
+                   f"检索方式：仅关键词（{svc.semantic_off_message(mode.reason, in_search=False)}）")
     typer.echo(f"正在启动：http://{shown}:{port}（按 Ctrl+C 停止）")
     from assistant.serve_app import launch
 

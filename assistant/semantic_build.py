@@ -85,7 +85,7 @@ def needs_build(home: Optional[Path] = None, respect_choice: bool = True) -> Opt
     it has none (and, with `respect_choice`, nobody chose keywords only with
     `index build --lexical-only`)."""
     st = svc.status(home)
-    if not st.exists or st.problem or st.semantic_enabled:
+    if not st.exists or st.problem or st.semantic_enabled or svc.lexical_chosen(home):
         return None
     if respect_choice and st.semantic_reason == EXPLICIT_LEXICAL:
         return None
@@ -174,6 +174,8 @@ def state(home: Optional[Path] = None) -> SemanticState:
     b = _builds.get(_key(home))
     if b is not None and not b.finished:
         return SemanticState(mode="building", done=b.done, total=b.total)
+    if svc.lexical_chosen(home):  # serve --lexical-only: keywords even if the index has vectors
+        return SemanticState(mode="lexical", reason=svc.LEXICAL_AT_SERVE)
     st = svc.status(home)
     if st.semantic_enabled:
         return SemanticState(mode="hybrid", done=b.total if b else st.passages, total=b.total if b else st.passages)

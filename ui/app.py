@@ -139,8 +139,9 @@ def semantic_banner(home: Path) -> str:
     bg = semantic_build.state(home)
     if bg.mode == "building":  # serve answers with keywords while it embeds (issue 12)
         return _notice(f"{bg.summary()}；完成后自动改为混合检索，无需刷新或重启。")
-    if not st.semantic_enabled:
-        return _notice(svc.semantic_off_message(st.semantic_reason, in_search=False))
+    if bg.mode == "lexical" or not st.semantic_enabled:  # lexical names serve --lexical-only when given
+        reason = bg.reason if bg.mode == "lexical" else st.semantic_reason
+        return _notice(svc.semantic_off_message(reason, in_search=False))
     return f'<div class="jx-prov">检索方式：混合检索（关键词 + 语义），模型 {esc(st.model_id)}。</div>'
 
 
@@ -172,7 +173,7 @@ def search_results(
     from assistant import semantic_build
 
     bg = semantic_build.state(home)
-    mode = bg.summary() if bg.mode == "building" else "关键词 + 语义（融合）" if resp.semantic_enabled else "仅关键词"
+    mode = bg.summary() if bg.mode == "building" else "关键词 + 语义（融合）" if resp.mode == "hybrid" else "仅关键词"
     parts.append(f'<div class="jx-prov">检索方式：{esc(mode)}；符合筛选条件的段落 {resp.candidates} 个，'
                  f'显示前 {len(resp.hits)} 条。</div>'
                  f'<details class="jx-fold"><summary>检索词是怎样切分的</summary>'
@@ -194,6 +195,11 @@ def search_results(
         lex = f"{hit.lexical_score:.2f}（第{hit.lexical_rank}名）" if hit.lexical_rank else "—"
         sem = f"{hit.semantic_score:.3f}（第{hit.semantic_rank}名）" if hit.semantic_rank else "—"
         usage = f'<div class="jx-usage">用法：{esc(hit.usage.summary())}</div>' if hit.usage else ""
+        if hit.same_wording:  # identical wording elsewhere: one result, every source listed
+            items = "".join(f"<li>{esc(m.where())}{'（' + esc(m.value_text) + '）' if m.value_text else ''}"
+                            f"（项目“{esc(m.project or '—')}”，编号 {esc(m.filing_id)}）</li>" for m in hit.same_wording)
+            usage += (f'<details class="jx-fold jx-same"><summary>另有 {len(hit.same_wording)} 处相同措辞（已合并为这一条）'
+                      f'</summary><ul class="jx-prov">{items}</ul></details>')
         parts.append(
             f'<div class="jx-hit"><div class="head">[{hit.rank}] {head}</div>'
             f'<div class="jx-prov">出处：{esc(p.unit or "—")} · {esc(p.year or "—")}年 · 项目“{esc(p.project or "—")}” · '
@@ -204,6 +210,9 @@ def search_results(
             f'关键词匹配 {esc(lex)}；语义相近 {esc(sem)}</div></details>{usage}</div>'
         )
         picks.append((f"[{hit.rank}] {Path(p.path).name} {where}", f"{p.filing_id}:{p.line_start or ''}"))
+        for j, m in enumerate(hit.same_wording, start=1):
+            picks.append((f"[{hit.rank}·{j}] {Path(m.path).name} {_where(m.page, m.line_start, m.line_end)}",
+                          f"{m.filing_id}:{m.line_start or ''}"))
     return "\n".join(parts), picks
 
 
@@ -398,7 +407,9 @@ def index_status_view(home: Path) -> str:
     from assistant import semantic_build
 
     bg = semantic_build.state(home)
+    chosen = svc.lexical_chosen(home)  # serve --lexical-only: vectors in the index go unused
     sem = (f"正在后台构建（{bg.done}/{bg.total} 段，{bg.percent}%），当前为关键词检索" if bg.mode == "building" else
+           f"未使用（索引有 {st.model_id} 向量，但启动时选择了仅关键词）" if st.semantic_enabled and chosen else
            f"已开启（模型 {st.model_id}，{st.dimension} 维）" if st.semantic_enabled else "未开启")
     fresh = (f"已过期（新增 {len(st.new_filings)}、删除 {len(st.removed_filings)}、变更 {len(st.changed_filings)} 个文件）"
              if st.stale else "与语料库一致")
@@ -406,8 +417,9 @@ def index_status_view(home: Path) -> str:
              f'状态 {esc(fresh)}；更新于 {esc(when)}。</div>']
     if st.problem:
         parts.append(_notice(st.problem, "jx-error"))
-    if not st.semantic_enabled and bg.mode != "building":
-        parts.append(_notice(svc.semantic_off_message(st.semantic_reason, in_search=False)))
+    if (not st.semantic_enabled or chosen) and bg.mode != "building":
+        reason = bg.reason if bg.mode == "lexical" else st.semantic_reason
+        parts.append(_notice(svc.semantic_off_message(reason, in_search=False)))
     return "".join(parts)
 
 
@@ -420,6 +432,8 @@ def rebuild_index(home: Path, semantic: bool = False, progress=None) -> str:
     if progress is not None:
         def cb(stage: str, done: int, total: int) -> None:
             progress((done, total), desc=stage)
+    if semantic:  # ticked: vectors asked for now, over serve's --lexical-only
+        svc.choose_lexical(home, False)
     try:
         report = svc.build(home, lexical_only=not semantic, progress=cb, lexical_reason=svc.LEXICAL_UNCHECKED)
     except SearchIndexError as exc:
