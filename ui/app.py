@@ -423,6 +423,14 @@ def index_status_view(home: Path) -> str:
     return "".join(parts)
 
 
+def semantic_default(home: Path) -> bool:
+    """The rebuild box starts ticked when semantic search is available (hybrid is the default
+    mode): the embedding model is installed and serve was not started with --lexical-only."""
+    from assistant import search_service as svc
+
+    return svc.model_installed() and not svc.lexical_chosen(home)
+
+
 def rebuild_index(home: Path, semantic: bool = False, progress=None) -> str:
     """Rebuild the index (lexical only unless `semantic`); returns the new status HTML."""
     from assistant import search_service as svc
@@ -542,7 +550,8 @@ def build_app(home: Path):
                     with gr.Column():
                         gr.Markdown("### 检索索引")
                         idx_out = gr.HTML(index_status_view(home))
-                        semantic = gr.Checkbox(label="包含语义向量（需本机已有嵌入模型）", value=False)
+                        semantic = gr.Checkbox(label="包含语义向量（需本机已有嵌入模型）", value=semantic_default(home),
+                                               elem_id="jx-rebuild-semantic")
                         rebuild_btn = gr.Button("重建索引")
                 gr.Markdown("### 语料统计")
                 s_summary, s_years, s_kinds, s_units, s_cats = stats_view(home)
