@@ -274,3 +274,22 @@ def test_short_labels_keep_head_and_tail():
     assert short_labels(names) == ["云梦区文化馆", "上海市浦…管理所", "虹川区建…监督站"]
     clash = ["临溪县疾病预防控制中心", "临溪县疾控预防控制中心"]  # same head and tail: kept in full
     assert short_labels(clash) == clash
+
+
+def test_long_category_names_are_shortened_on_the_chart(app_home, monkeypatch):
+    """A 一级/二级 pair far longer than the axis can hold gets a short label; the full name goes to
+    the tooltip column, and the sample's short names stay as they are."""
+    import assistant.app_service as aps
+    from ui.app import CATEGORY_KEEP, stats_view
+
+    real = aps.corpus_stats(app_home)
+    long_pair = ("产出指标", "数量指标（年度内完成的重点监督检查与专项整治工作任务数量）")
+    stats = dict(real, by_category={**real["by_category"], long_pair: 3})
+    monkeypatch.setattr(aps, "corpus_stats", lambda home: stats)
+    cats = stats_view(app_home)[4]
+    row = cats[cats["类别全称"] == "/".join(long_pair)].iloc[0]
+    assert len(row["类别"]) <= CATEGORY_KEEP and "…" in row["类别"] and row["类别"].startswith("产出指标/")
+    assert all(len(lb) <= CATEGORY_KEEP for lb in cats["类别"])
+    short = cats[cats["类别全称"].str.len() <= CATEGORY_KEEP]
+    assert len(short) and (short["类别"] == short["类别全称"]).all()
+    assert cats["类别"].is_unique

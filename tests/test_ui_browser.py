@@ -190,7 +190,7 @@ def test_corpus_chart_labels_not_cut(page, served):
     or the chart block where the svg lets labels overhang), and the unit names are the app's own
     short labels, not cut by Vega (the full name is in the tooltip)."""
     from assistant.app_service import corpus_stats
-    from ui.app import short_labels
+    from ui.app import CATEGORY_KEEP, short_labels
 
     _tab(page, "语料")
     expect(page.locator("#jx-plot-unit svg.marks .role-axis-label text").first).to_be_attached()
@@ -205,6 +205,11 @@ def test_corpus_chart_labels_not_cut(page, served):
     tip = page.locator("#vg-tooltip-element")
     expect(tip).to_contain_text("单位全称")  # the full name on hover
     assert any(f"单位全称{n}" in tip.inner_text().replace("\n", "").replace("\t", "") for n in full)
+    cats = [f"{a}/{b}" for a, b in corpus_stats(served[1])["by_category"]]
+    cat_names = {lb["text"] for lb in page.evaluate(LABEL_BOXES, "jx-plot-cat") if not lb["text"].isdigit()}
+    assert cat_names == set(short_labels(cats, CATEGORY_KEEP))
+    page.locator("#jx-plot-cat svg.marks .role-mark path").first.hover()
+    expect(tip).to_contain_text("类别全称")  # categories too: the full 一级/二级 on hover
 
 
 def test_rebuild_box_ticked_when_semantic_is_available(page):

@@ -367,7 +367,13 @@ def exemplar_view(home: Path, level1: str = ANY, level2: str = ANY) -> str:
 # --- 语料 ---------------------------------------------------------------------------------
 
 
-def short_labels(names: list[str], keep: int = 8) -> list[str]:
+UNIT_KEEP = 8
+CATEGORY_KEEP = 10
+"""Characters an axis label keeps (units, 一级/二级 categories): longer names are shortened so
+they neither get cut by the chart nor squeeze its plot; the full name is in the tooltip."""
+
+
+def short_labels(names: list[str], keep: int = UNIT_KEEP) -> list[str]:
     """Axis labels that fit a chart: a long name keeps its head and tail around "…" (the full
     name is in the bar's tooltip); a clash between two shortened names keeps both in full."""
     def cut(n: str) -> str:
@@ -390,8 +396,9 @@ def stats_view(home: Path):
     kinds = pd.DataFrame({"类型": [KIND_ZH.get(k, k) for k in s["by_kind"]], "文件数": list(s["by_kind"].values())})
     full = [u or "未知" for u in s["by_unit"]]
     units = pd.DataFrame({"单位": short_labels(full), "单位全称": full, "文件数": list(s["by_unit"].values())})
+    cat_full = [f"{a}/{b}" for a, b in s["by_category"]]
     cats = pd.DataFrame({
-        "类别": [f"{a}/{b}" for a, b in s["by_category"]], "一级": [a for a, _ in s["by_category"]],
+        "类别": short_labels(cat_full, CATEGORY_KEEP), "类别全称": cat_full, "一级": [a for a, _ in s["by_category"]],
         "指标数": list(s["by_category"].values()),
     })
     return summary, years, kinds, units, cats
@@ -563,7 +570,7 @@ def build_app(home: Path):
                     plot_unit = gr.BarPlot(s_units, x="单位", y="文件数", title="按单位", height=300, x_label_angle=-30, y_lim=[0, None],
                                            tooltip=["单位全称"], elem_id="jx-plot-unit")
                     plot_cat = gr.BarPlot(s_cats, x="类别", y="指标数", color="一级", title="指标按类别", height=300, y_lim=[0, None],
-                                          x_label_angle=-30, elem_id="jx-plot-cat")
+                                          x_label_angle=-30, tooltip=["类别全称", "指标数"], elem_id="jx-plot-cat")
                 gr.Markdown("### 原文")
                 with gr.Row():
                     src_id = gr.Textbox(label="文件编号", scale=3)
