@@ -236,15 +236,6 @@ class Guard:
             await _answer(send, 429, {"detail": f"登录失败次数过多，请 {secs} 秒后再试"},
                           [(b"retry-after", str(secs).encode())])
             return
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
         status: list[int] = []
 
         async def watch(message: Message) -> None:
@@ -252,28 +243,33 @@ class Guard:
                 status.append(message["status"])
             await send(message)
 
-        await self.app(scope, replay, watch)
+        await self.app(scope, _replay(body), watch)
         if status and status[0] == 200:
             self.limiter.succeeded(keys)
         elif status and status[0] in (400, 401):
             self.limiter.failed(keys)
 
 
+def _replay(body: bytes) -> Receive:
+    """A `receive` that hands over the already-read `body` once, then reports a disconnect."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 async def _form_user(scope: Scope, body: bytes) -> str:
     """The `username` field of a urlencoded or multipart login form ('' when unreadable)."""
     from starlette.requests import Request
 
-    done = False
-
-    async def once() -> Message:
-        nonlocal done
-        if done:
-            return {"type": "http.disconnect"}
-        done = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
     try:
-        form = await Request(dict(scope), once).form()
+        form = await Request(dict(scope), _replay(body)).form()
         return str(form.get("username") or "").strip()[:200]
     except Exception:  # a malformed form: Gradio answers it; the client address still counts
         return ""
